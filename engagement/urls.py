@@ -1,0 +1,19 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from engagement import views
+from surveys import views as survey_views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("l/<str:code>", survey_views.short_link, name="short_link"),
+    path("admin/", admin.site.urls),
+]
+
+# Public pages carry their language in the URL, so a link can be shared in a language; a
+# link without a prefix follows the browser's preferred language.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("s/", include("surveys.urls")),
+)

@@ -1,0 +1,198 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A staff person: CBO staff or manager, or the facilitator. Residents never sign in."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=[(code, code) for code in settings.CONTENT_LANGUAGES],
+        default="en",
+    )
+    is_staff = models.BooleanField(
+        _("admin access"),
+        default=False,
+        help_text=_("Can sign in to the facilitator's admin."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name or self.email
+
+    @property
+    def membership(self):
+        """The user's one membership (one organization per user for now), or None."""
+        if not hasattr(self, "_membership_cache"):
+            self._membership_cache = (
+                Membership.objects.select_related("organization").filter(user=self).first()
+            )
+        return self._membership_cache
+
+    @property
+    def is_facilitator(self):
+        """Facilitator staff see every organization's data."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        membership = self.membership
+        return bool(
+            membership and membership.organization.kind == Organization.Kind.FACILITATOR
+        )
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_facilitator:
+            return self
+        return self.filter(memberships__user=user)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        CBO = "cbo", _("Community-based organization")
+        FACILITATOR = "facilitator", _("Facilitator")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CBO)
+    active = models.BooleanField(_("active"), default=True)
+    contact_line = models.CharField(
+        _("contact line"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to residents: how to reach the organization with questions."),
+    )
+    home_area = models.ForeignKey(
+        "organizations.Area",
+        verbose_name=_("home community area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        MANAGER = "manager", _("Manager")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # One organization per user for now; dropping this constraint is all it takes
+            # to allow several.
+            models.UniqueConstraint(fields=["user"], name="membership_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def can_manage_members(self):
+        return self.role == self.Role.MANAGER
+
+
+class Area(models.Model):
+    """Geography as data: community areas and police districts (Chicago's by default)."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY_AREA = "community_area", _("Community area")
+        POLICE_DISTRICT = "police_district", _("Police district")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="area_unique_kind_number"),
+        ]
+
+    def __str__(self):
+        return self.name

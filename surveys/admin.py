@@ -1,0 +1,360 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from .forms import ResponseForm
+from .models import (
+    Answer,
+    Choice,
+    CollectionLink,
+    Instrument,
+    Question,
+    Response,
+    Section,
+    StructureFrozen,
+)
+from .views import instrument_content
+
+
+def instrument_of(obj):
+    if obj is None:
+        return None
+    return obj if isinstance(obj, Instrument) else obj.instrument
+
+
+class FrozenStructureInline:
+    """Inline rows of a frozen instrument: wording stays editable, structure does not."""
+
+    def frozen(self, obj):
+        instrument = instrument_of(obj)
+        return instrument is not None and instrument.is_frozen()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.frozen(obj):
+            own_fk = {self.fk_name or "", "instrument", "question", "parent"}
+            fields += [f for f in self.model.structure_fields if f not in own_fk]
+        return fields
+
+    def has_add_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class FrozenStructureAdmin:
+    """Deleting in bulk from a changelist obeys the freeze with a message, not an error page."""
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except StructureFrozen as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class SectionInline(FrozenStructureInline, TranslationTabularInline):
+    model = Section
+    extra = 0
+
+
+class QuestionInline(admin.TabularInline):
+    """The instrument's questions at a glance; each one opens to edit its wording and choices."""
+
+    model = Question
+    fk_name = "instrument"
+    fields = ["order", "code", "type", "section", "required", "parent"]
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section", "parent")
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
+    list_display = ["title", "code", "kind", "status", "wave", "response_count", "preview_link"]
+    list_filter = ["kind", "status"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["consent_version", "copied_from"]
+    inlines = [SectionInline, QuestionInline]
+    actions = ["copy_as_new_wave"]
+    fieldsets = (
+        (None, {"fields": ("code", "kind", "status", "wave", "copied_from")}),
+        (
+            _("Texts"),
+            {"fields": ("title", "description", "intro", "consent_text", "thank_you_text")},
+        ),
+        (
+            _("Settings"),
+            {"fields": ("languages", "estimated_minutes", "retention_months", "consent_version")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(response_total=Count("responses"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_frozen():
+            fields += ["kind"]
+        return fields
+
+    @admin.display(description=_("responses"), ordering="response_total")
+    def response_count(self, instrument):
+        return instrument.response_total
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, instrument):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:surveys_instrument_preview", args=[instrument.pk, "en"]),
+            _("Preview"),
+        )
+
+    @admin.action(description=_("Copy as a new draft wave"))
+    def copy_as_new_wave(self, request, queryset):
+        copies = [instrument.copy_as_new_wave() for instrument in queryset]
+        self.message_user(
+            request,
+            ngettext(
+                "Copied as a new draft: %(codes)s.",
+                "Copied as new drafts: %(codes)s.",
+                len(copies),
+            )
+            % {"codes": ", ".join(copy.code for copy in copies)},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview/<str:language>/",
+                self.admin_site.admin_view(self.preview),
+                name="surveys_instrument_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview(self, request, pk, language):
+        """The instrument as residents see it, in any language; stores nothing."""
+        instrument = get_object_or_404(self.get_queryset(request), pk=pk)
+        if language not in dict(settings_languages()):
+            return redirect("admin:surveys_instrument_preview", pk, "en")
+        with translation.override(language):
+            sections, questions, areas = instrument_content(instrument)
+            form = ResponseForm(
+                questions, request.POST or None, areas=areas, ask_consent=True
+            )
+            valid = request.method == "POST" and form.is_valid()
+            context = {
+                "instrument": instrument,
+                "form": form,
+                "sections": form.display_sections(sections),
+                "error_links": form.error_links() if form.is_bound and form.errors else [],
+                "preview": True,
+                "preview_valid": valid,
+                "rid": "",
+                "switcher_url_name": "admin:surveys_instrument_preview",
+                "switcher_url_args": [instrument.pk],
+                "switcher_languages": [code for code, _name in settings_languages()],
+            }
+            response = TemplateResponse(request, "surveys/take.html", context)
+            response.render()
+        return response
+
+
+def settings_languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+class ChoiceInline(FrozenStructureInline, TranslationTabularInline):
+    model = Choice
+    extra = 0
+
+
+class MatrixRowInline(FrozenStructureInline, TranslationStackedInline):
+    model = Question
+    fk_name = "parent"
+    extra = 0
+    verbose_name = _("matrix row")
+    verbose_name_plural = _("matrix rows")
+    fields = ["code", "order", "required", "text", "help_text"]
+
+    def save_new_instance(self, parent, obj):
+        obj.instrument = parent.instrument
+        obj.section = parent.section
+
+
+@admin.register(Question)
+class QuestionAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
+    list_display = ["code", "instrument", "type", "section", "order", "required"]
+    list_filter = ["instrument", "type"]
+    search_fields = ["code", "text"]
+    list_select_related = ["instrument", "section"]
+    inlines = [ChoiceInline, MatrixRowInline]
+    autocomplete_fields = ["show_if_question"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_frozen():
+            fields += list(Question.structure_fields)
+        return fields
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Question:
+            for row in formset.save(commit=False):
+                row.instrument_id = form.instance.instrument_id
+                row.section_id = form.instance.section_id
+                row.type = Question.Type.SINGLE
+                row.save()
+            for row in formset.deleted_objects:
+                row.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(CollectionLink)
+class CollectionLinkAdmin(admin.ModelAdmin):
+    list_display = ["organization", "instrument", "kind", "status", "short_code", "label", "open_link"]
+    list_filter = ["organization", "instrument", "kind", "status"]
+    search_fields = ["short_code", "label", "organization__name"]
+    readonly_fields = ["token", "short_code", "open_link"]
+    list_select_related = ["organization", "instrument"]
+
+    def get_queryset(self, request):
+        return CollectionLink.objects.visible_to(request.user)
+
+    @admin.display(description=_("public link"))
+    def open_link(self, link):
+        if not link.pk:
+            return "–"
+        return format_html('<a href="{0}">{0}</a>', link.get_absolute_url())
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ["question", "choice", "text", "number", "area", "special"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("question", "choice", "area")
+            .order_by("question__order", "choice__order")
+        )
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """Responses are read-only; the facilitator may exclude one, with a reason, never delete."""
+
+    list_display = [
+        "submitted_at",
+        "organization",
+        "instrument",
+        "language",
+        "channel",
+        "area",
+        "status",
+    ]
+    list_filter = ["organization", "instrument", "language", "channel", "status"]
+    list_select_related = ["organization", "instrument", "area"]
+    date_hierarchy = "submitted_at"
+    inlines = [AnswerInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "id",
+                    "instrument",
+                    "organization",
+                    "link",
+                    "channel",
+                    "language",
+                    "languages_used",
+                    "consented",
+                    "consent_version",
+                    "submitted_at",
+                    "area",
+                )
+            },
+        ),
+        (_("Paper entry"), {"fields": ("entered_by", "paper_batch", "paper_serial", "paper_language")}),
+        (
+            _("Exclusion"),
+            {"fields": ("status", "exclusion_reason", "exclusion_note", "excluded_by", "excluded_at")},
+        ),
+    )
+    readonly_fields = [
+        "id",
+        "instrument",
+        "organization",
+        "link",
+        "channel",
+        "language",
+        "languages_used",
+        "consented",
+        "consent_version",
+        "submitted_at",
+        "area",
+        "entered_by",
+        "paper_batch",
+        "paper_serial",
+        "paper_language",
+        "excluded_by",
+        "excluded_at",
+    ]
+
+    def get_queryset(self, request):
+        return Response.objects.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Response.Status.EXCLUDED and "status" in form.changed_data:
+            obj.excluded_by = request.user
+            obj.excluded_at = timezone.now()
+        elif obj.status == Response.Status.INCLUDED:
+            obj.exclusion_reason = ""
+            obj.exclusion_note = ""
+            obj.excluded_by = None
+            obj.excluded_at = None
+        super().save_model(request, obj, form, change)

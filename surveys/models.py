@@ -1,0 +1,782 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from organizations.models import Area, Organization
+
+
+class StructureFrozen(ValidationError):
+    """Raised when a change would alter an instrument that already has responses."""
+
+    def __init__(self, instrument=None):
+        super().__init__(
+            _(
+                "This instrument already has responses, so its questions, choices and sections "
+                "can no longer change. Wording and translations can. Copy it as a new wave "
+                "to change its structure."
+            ),
+            code="structure_frozen",
+        )
+
+
+class StructureQuerySet(models.QuerySet):
+    """Bulk updates and deletes obey the same freeze as single saves."""
+
+    def _frozen_instruments(self, instrument_ids):
+        return Response.objects.filter(instrument_id__in=instrument_ids).exists()
+
+    def touches_frozen(self):
+        return self._frozen_instruments(self.values(self.model.instrument_lookup))
+
+    def update(self, **kwargs):
+        if set(kwargs) & set(self.model.structure_fields) and self.touches_frozen():
+            raise StructureFrozen()
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        if self.touches_frozen():
+            raise StructureFrozen()
+        return super().delete()
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        ids = {obj.get_instrument_id() for obj in objs}
+        if ids and self._frozen_instruments(ids):
+            raise StructureFrozen()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if set(fields) & set(self.model.structure_fields):
+            ids = {obj.get_instrument_id() for obj in objs}
+            if ids and self._frozen_instruments(ids):
+                raise StructureFrozen()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class StructureModel(models.Model):
+    """A part of an instrument's structure: frozen once the instrument has responses."""
+
+    # Field names whose change alters the structure; wording fields are not listed.
+    structure_fields = ()
+    # How a queryset of this model reaches its instrument's id.
+    instrument_lookup = "instrument_id"
+
+    class Meta:
+        abstract = True
+
+    def get_instrument_id(self):
+        raise NotImplementedError
+
+    def is_frozen(self):
+        instrument_id = self.get_instrument_id()
+        return bool(instrument_id) and Response.objects.filter(
+            instrument_id=instrument_id
+        ).exists()
+
+    def structure_changed(self):
+        if self._state.adding or self.pk is None:
+            return True
+        attnames = [self._meta.get_field(name).attname for name in self.structure_fields]
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*attnames).first()
+        if stored is None:
+            return True
+        return any(stored[name] != getattr(self, name) for name in attnames)
+
+    def clean(self):
+        super().clean()
+        if self.structure_changed() and self.is_frozen():
+            raise StructureFrozen()
+
+    def save(self, *args, **kwargs):
+        if self.structure_changed() and self.is_frozen():
+            raise StructureFrozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen():
+            raise StructureFrozen()
+        return super().delete(*args, **kwargs)
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Instrument.Status.OPEN)
+
+
+class Instrument(models.Model):
+    """A resident survey or a listening-session discussion guide: ordered, translated questions."""
+
+    class Kind(models.TextChoices):
+        SURVEY = "survey", _("Resident survey")
+        GUIDE = "guide", _("Discussion guide")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=80,
+        unique=True,
+        help_text=_("Stable identifier used in data and exports."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SURVEY)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    wave = models.PositiveSmallIntegerField(_("wave"), default=1)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    consent_text = models.TextField(_("consent text"), blank=True)
+    thank_you_text = models.TextField(_("thank-you text"), blank=True)
+    consent_version = models.PositiveIntegerField(
+        _("consent version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one whenever the consent text changes in any language."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention (months)"),
+        default=36,
+        help_text=_("How long responses are kept; shown to residents with the consent."),
+    )
+    languages = ArrayField(
+        models.CharField(max_length=10),
+        verbose_name=_("languages offered"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Language codes whose content is complete, e.g. en, es, zh-hans. "
+            "Only languages the site offers are shown to residents."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self):
+        return self.title
+
+    def get_instrument_id(self):
+        return self.pk
+
+    @property
+    def offered_languages(self):
+        """The site's offered languages that this instrument's content covers, site order."""
+        return [code for code in settings.OFFERED_LANGUAGES if code in self.languages]
+
+    def is_frozen(self):
+        return self.pk is not None and self.responses.exists()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            consent_fields = [
+                build_localized_fieldname("consent_text", code)
+                for code in settings.CONTENT_LANGUAGES
+            ]
+            stored = Instrument.objects.filter(pk=self.pk).values(*consent_fields).first()
+            if stored and any(stored[f] != getattr(self, f) for f in consent_fields):
+                self.consent_version += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "consent_version"}
+        super().save(*args, **kwargs)
+
+    def missing_content(self, language):
+        """Names of the texts that have no wording in `language` (one query per table)."""
+        missing = []
+        for name in ("title", "consent_text", "thank_you_text"):
+            if not getattr(self, build_localized_fieldname(name, language)):
+                missing.append(str(self._meta.get_field(name).verbose_name))
+        text_field = build_localized_fieldname("text", language)
+        missing += [
+            code
+            for code in self.questions.filter(**{f"{text_field}__in": ["", None]}).values_list(
+                "code", flat=True
+            )
+        ]
+        label_field = build_localized_fieldname("label", language)
+        missing += [
+            f"{question}.{choice}"
+            for question, choice in Choice.objects.filter(
+                question__instrument=self, **{f"{label_field}__in": ["", None]}
+            ).values_list("question__code", "code")
+        ]
+        title_field = build_localized_fieldname("title", language)
+        missing += [
+            f"section {number}"
+            for number in self.sections.filter(**{f"{title_field}__in": ["", None]}).values_list(
+                "number", flat=True
+            )
+        ]
+        return missing
+
+    @transaction.atomic
+    def copy_as_new_wave(self):
+        """A new draft with the same structure and wording, for a new wave of collection."""
+        sections = list(self.sections.all())
+        questions = list(self.questions.order_by("parent_id", "order", "pk"))
+        choices = list(Choice.objects.filter(question__instrument=self))
+        wave = (
+            Instrument.objects.filter(code__startswith=self.code.rsplit("-w", 1)[0]).aggregate(
+                models.Max("wave")
+            )["wave__max"]
+            or self.wave
+        ) + 1
+        copy = Instrument.objects.get(pk=self.pk)
+        copy.pk = None
+        copy._state.adding = True
+        copy.code = f"{self.code.rsplit('-w', 1)[0]}-w{wave}"
+        copy.wave = wave
+        copy.status = Instrument.Status.DRAFT
+        copy.copied_from = self
+        copy.consent_version = 1
+        copy.save()
+
+        section_map = {}
+        for section in sections:
+            old_pk = section.pk
+            section.pk = None
+            section._state.adding = True
+            section.instrument = copy
+            section.save()
+            section_map[old_pk] = section
+
+        question_map = {}
+        conditions = {q.pk: q.show_if_question_id for q in questions if q.show_if_question_id}
+        # Parents (matrices) sort before their rows because parent_id is NULL for them.
+        for question in sorted(questions, key=lambda q: (q.parent_id is not None, q.order)):
+            old_pk = question.pk
+            question.pk = None
+            question._state.adding = True
+            question.instrument = copy
+            question.section = section_map.get(question.section_id)
+            question.parent = question_map.get(question.parent_id)
+            question.show_if_question = None
+            question.save()
+            question_map[old_pk] = question
+        # Skip conditions point at the copied questions.
+        for old_pk, condition_pk in conditions.items():
+            question = question_map[old_pk]
+            question.show_if_question = question_map[condition_pk]
+            question.save(update_fields=["show_if_question"])
+
+        for choice in choices:
+            choice.pk = None
+            choice._state.adding = True
+            choice.question = question_map[choice.question_id]
+        Choice.objects.bulk_create(choices)
+        return copy
+
+
+class Section(StructureModel):
+    """A page of an instrument: one section per step for residents."""
+
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+
+    structure_fields = ("instrument", "number")
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "number"], name="section_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_instrument_id(self):
+        return self.instrument_id
+
+
+class Question(StructureModel):
+    class Type(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        LIKERT = "likert", _("Rating scale")
+        MATRIX = "matrix", _("Matrix")
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        AREA = "area", _("Community area")
+        ZIP = "zip", _("ZIP code")
+
+    CHOICE_TYPES = {Type.SINGLE, Type.MULTIPLE, Type.LIKERT, Type.MATRIX}
+
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("instrument"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+        null=True,
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("matrix"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rows",
+        help_text=_("For a matrix row: the matrix whose choices it shares."),
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        help_text=_("Stable identifier, unique within the instrument; used in data and exports."),
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("question text"))
+    help_text = models.TextField(_("help text"), blank=True)
+    max_length = models.PositiveIntegerField(
+        _("maximum length"), null=True, blank=True, help_text=_("For text answers.")
+    )
+    min_value = models.DecimalField(
+        _("minimum"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("maximum"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    show_if_question = models.ForeignKey(
+        "self",
+        verbose_name=_("show only if this question"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Skip logic: a question in an earlier section."),
+    )
+    show_if_choices = ArrayField(
+        models.CharField(max_length=60),
+        verbose_name=_("was answered with one of these choice codes"),
+        default=list,
+        blank=True,
+    )
+
+    structure_fields = (
+        "instrument",
+        "section",
+        "parent",
+        "code",
+        "type",
+        "required",
+        "order",
+        "max_length",
+        "min_value",
+        "max_value",
+        "show_if_question",
+        "show_if_choices",
+    )
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="question_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_instrument_id(self):
+        return self.instrument_id
+
+    @property
+    def is_matrix_row(self):
+        return self.parent_id is not None
+
+    @property
+    def has_choices(self):
+        return self.type in self.CHOICE_TYPES or self.is_matrix_row
+
+    def clean(self):
+        errors = {}
+        if self.parent_id and self.parent.type != self.Type.MATRIX:
+            errors["parent"] = _("Only a matrix question can have rows.")
+        if self.type == self.Type.MATRIX and self.parent_id:
+            errors["type"] = _("A matrix row cannot be a matrix itself.")
+        if self.show_if_question_id:
+            condition = self.show_if_question
+            if condition.instrument_id != self.instrument_id:
+                errors["show_if_question"] = _("Choose a question of the same instrument.")
+            elif not (
+                condition.section_id
+                and self.section_id
+                and condition.section.number < self.section.number
+            ):
+                errors["show_if_question"] = _(
+                    "Skip logic can only refer to a question in an earlier section."
+                )
+            else:
+                source = condition.parent if condition.parent_id else condition
+                known = set(source.choices.values_list("code", flat=True))
+                unknown = [code for code in self.show_if_choices if code not in known]
+                if unknown or not self.show_if_choices:
+                    errors["show_if_choices"] = _(
+                        "List one or more choice codes of that question: %(codes)s"
+                    ) % {"codes": ", ".join(sorted(known))}
+        if errors:
+            raise ValidationError(errors)
+        super().clean()
+
+
+class Choice(StructureModel):
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    code = models.SlugField(
+        _("code"), max_length=60, help_text=_("Unique within its question; used in data.")
+    )
+    label = models.CharField(_("label"), max_length=300)
+    value = models.IntegerField(
+        _("numeric value"), null=True, blank=True, help_text=_("For rating scales.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_other = models.BooleanField(
+        _("other, please specify"),
+        default=False,
+        help_text=_("Choosing it asks the resident to write their answer."),
+    )
+
+    structure_fields = ("question", "code", "value", "order", "is_other")
+    instrument_lookup = "question__instrument_id"
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "code"], name="choice_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_instrument_id(self):
+        if self.question_id is None:
+            return None
+        return Question.objects.filter(pk=self.question_id).values_list(
+            "instrument_id", flat=True
+        ).first()
+
+
+# Short codes avoid characters people confuse on a flyer: 0/o, 1/l/i.
+SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SHORT_CODE_LENGTH = 8
+
+
+def new_link_token():
+    return secrets.token_urlsafe(24)
+
+
+def new_short_code():
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+class CollectionLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class CollectionLink(models.Model):
+    """A public link (and QR code) that attributes responses to one organization."""
+
+    class Kind(models.TextChoices):
+        WEB = "web", _("Web")
+        KIOSK = "kiosk", _("Kiosk (shared tablet)")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_link_token, editable=False
+    )
+    short_code = models.CharField(
+        _("short code"), max_length=10, unique=True, default=new_short_code, editable=False
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="links",
+    )
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="links"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WEB)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    label = models.CharField(
+        _("event or site"), max_length=200, blank=True, help_text=_("Optional, for your records.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CollectionLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "created_at"]
+        verbose_name = _("collection link")
+        verbose_name_plural = _("collection links")
+
+    def __str__(self):
+        return f"{self.organization} – {self.instrument} ({self.short_code})"
+
+    def get_absolute_url(self):
+        return reverse("surveys:take", kwargs={"token": self.token})
+
+    def get_short_url(self):
+        return reverse("short_link", kwargs={"code": self.short_code})
+
+    @property
+    def is_usable(self):
+        return (
+            self.status == self.Status.ACTIVE
+            and self.instrument.status == Instrument.Status.OPEN
+        )
+
+
+class ResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+    def included(self):
+        return self.filter(status=Response.Status.INCLUDED)
+
+
+class Response(models.Model):
+    """One resident's submission. Its id is minted when the resident starts."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        KIOSK = "kiosk", _("Kiosk")
+        PAPER = "paper", _("Paper entry")
+
+    class Status(models.TextChoices):
+        INCLUDED = "included", _("Included")
+        EXCLUDED = "excluded", _("Excluded")
+
+    class ExclusionReason(models.TextChoices):
+        TEST = "test", _("Test")
+        SPAM = "spam", _("Spam")
+        DUPLICATE = "duplicate", _("Duplicate")
+        OTHER = "other", _("Other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("instrument"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    link = models.ForeignKey(
+        CollectionLink,
+        verbose_name=_("collection link"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=10)
+    languages_used = ArrayField(
+        models.CharField(max_length=10), verbose_name=_("languages used"), default=list
+    )
+    consented = models.BooleanField(_("consent given"), default=False)
+    consent_version = models.PositiveIntegerField(_("consent version"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("community area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INCLUDED
+    )
+    exclusion_reason = models.CharField(
+        _("exclusion reason"), max_length=20, choices=ExclusionReason.choices, blank=True
+    )
+    exclusion_note = models.CharField(_("exclusion note"), max_length=300, blank=True)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("excluded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    excluded_at = models.DateTimeField(_("excluded at"), null=True, blank=True)
+    # Paper entry: who typed it in, from which batch, the paper's serial number and language.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    paper_batch = models.CharField(_("batch"), max_length=100, blank=True)
+    paper_serial = models.CharField(_("serial number"), max_length=50, blank=True)
+    paper_language = models.CharField(_("paper language"), max_length=10, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(channel="paper", link__isnull=True))
+                | (~models.Q(channel="paper") & models.Q(link__isnull=False)),
+                name="response_link_unless_paper",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="included") | ~models.Q(exclusion_reason=""),
+                name="response_excluded_has_reason",
+            ),
+        ]
+        indexes = [
+            # The admin's and the workspace's lists: newest first within one instrument.
+            models.Index(fields=["instrument", "-submitted_at"], name="response_instrument_recent"),
+            # Counts per organization (workspace home, findings).
+            models.Index(fields=["organization", "instrument", "status"], name="response_org_counts"),
+        ]
+
+    def __str__(self):
+        return str(self.id)
+
+
+class Answer(models.Model):
+    """One answer: a chosen choice (one row per choice for multiple choice), text, number or area."""
+
+    class Special(models.TextChoices):
+        DONT_KNOW = "dont_know", _("I don't know")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+        NO_ANSWER = "no_answer", _("No answer")
+        UNREADABLE = "unreadable", _("Unreadable or several marks")
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    choice = models.ForeignKey(
+        Choice,
+        verbose_name=_("choice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+    )
+    text = models.TextField(_("text"), blank=True)
+    number = models.DecimalField(_("number"), max_digits=14, decimal_places=4, null=True, blank=True)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    special = models.CharField(_("special answer"), max_length=20, choices=Special.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question", "choice"],
+                nulls_distinct=False,
+                name="answer_unique_per_choice",
+            ),
+        ]
+        indexes = [
+            # Results: counts of each choice per question (GROUP BY question, choice).
+            models.Index(fields=["question", "choice"], name="answer_question_choice"),
+        ]
+
+    def __str__(self):
+        return f"{self.question.code}"
+
+
+def store_response(*, response, answers):
+    """Store a response and its answers in one transaction, exactly once.
+
+    `response` is an unsaved Response whose id was minted when the resident started;
+    `answers` are unsaved Answers. A response id already stored (a double tap, a retry, a
+    reload of the POST) stores nothing and returns False: the unique primary key decides,
+    so concurrent repeats are safe too.
+    """
+    try:
+        with transaction.atomic():
+            response.save(force_insert=True)
+            for answer in answers:
+                answer.response = response
+            Answer.objects.bulk_create(answers)
+    except IntegrityError:
+        if Response.objects.filter(pk=response.pk).exists():
+            return False
+        raise
+    return True
