@@ -10,7 +10,11 @@ def describe_connection_error(error):
     db = settings.DATABASES["default"]
     where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
     text = str(error).lower()
-    if "password authentication failed" in text or "no password supplied" in text:
+    if (
+        "password authentication failed" in text
+        or "no password supplied" in text
+        or ("role" in text and "does not exist" in text)
+    ):
         return (
             f"PostgreSQL at {where} refused the user {db.get('USER')!r}: "
             "fix the user or password in DATABASE_URL."

@@ -35,7 +35,6 @@ def env_int(name, default):
 
 
 DEBUG = env_bool("DEBUG", True)
-TESTING = env_bool("ENGAGEMENT_TESTING", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -175,7 +174,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

@@ -1,0 +1,42 @@
+# Two commands take a fresh machine from clone to working: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian packages the browser tests and the message catalogs need.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext
+
+.PHONY: run test install install-dev system-packages messages lint bench clean
+
+$(VENV)/installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/installed-dev: requirements-dev.txt requirements.txt $(VENV)/installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/installed
+install-dev: $(VENV)/installed-dev
+
+# The compiled catalogs are committed; recompile when gettext is here.
+messages: $(VENV)/installed
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "gettext is not installed: using the committed compiled catalogs."; fi
+
+run: $(VENV)/installed-dev messages
+	$(PY) bin/run.py
+
+system-packages:
+	@bash bin/system-packages $(DEBIAN_PACKAGES)
+
+test: $(VENV)/installed-dev system-packages messages
+	$(PY) -m pytest
+
+lint: $(VENV)/installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,103 @@
+"""`make run`: find or start PostgreSQL, prepare the database, load the demo, then serve.
+
+PostgreSQL at DATABASE_URL (default: 127.0.0.1:5432, user postgres) is used when it answers.
+When DATABASE_URL is not set and nothing answers there, an embedded development server
+(the `pgserver` package) starts with its data in .devdb/ inside the project.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
+
+import psycopg  # noqa: E402
+
+from engagement.database import describe_connection_error  # noqa: E402
+from engagement.settings import DEFAULT_DATABASE_URL  # noqa: E402
+
+
+def answers(url):
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+        return True, None
+    except psycopg.OperationalError as error:
+        return False, error
+
+
+def server_url(url):
+    """The same server, its maintenance database: to create ours when it is missing."""
+    import dj_database_url
+
+    parts = dj_database_url.parse(url)
+    return parts, psycopg.conninfo.make_conninfo(
+        dbname="postgres",
+        user=parts["USER"] or None,
+        password=parts["PASSWORD"] or None,
+        host=parts["HOST"] or None,
+        port=parts["PORT"] or None,
+    )
+
+
+def ensure_database(url):
+    parts, maintenance = server_url(url)
+    ok, error = answers(url)
+    if ok:
+        return
+    if "does not exist" not in str(error):
+        fail(error)
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{parts["NAME"]}"')
+    print(f"Created the database {parts['NAME']}.")
+
+
+def fail(error):
+    import django
+
+    django.setup()
+    sys.stderr.write(describe_connection_error(error) + "\n")
+    sys.exit(1)
+
+
+def embedded_url():
+    import pgserver
+
+    data = ROOT / ".devdb"
+    server = pgserver.get_server(str(data), cleanup_mode=None)
+    print(f"No PostgreSQL answered at 127.0.0.1:5432: started an embedded one with its data in {data}/.")
+    base = server.get_uri()  # postgresql://postgres:@/postgres?host=<socket dir>
+    return base.replace("/postgres?", "/engagement?", 1)
+
+
+def manage(*args):
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def main():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        default_ok, error = answers(server_url(DEFAULT_DATABASE_URL)[1])
+        if default_ok:
+            url = DEFAULT_DATABASE_URL
+        elif "refused" in str(error).lower() or "timeout" in str(error).lower() or "connect" in str(error).lower():
+            url = embedded_url()
+        else:
+            fail(error)
+        os.environ["DATABASE_URL"] = url
+    ensure_database(url)
+    try:
+        manage("migrate", "--no-input", "-v", "0")
+        manage("load_demo")
+    except subprocess.CalledProcessError as error:
+        sys.exit(error.returncode)
+    print("\nServing on http://127.0.0.1:8000 (Ctrl+C stops it).\n", flush=True)
+    os.execv(
+        sys.executable, [sys.executable, str(ROOT / "manage.py"), "runserver", "127.0.0.1:8000"]
+    )
+
+
+if __name__ == "__main__":
+    main()

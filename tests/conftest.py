@@ -1,0 +1,70 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+from organizations.models import Area, Membership, Organization
+
+from .factories import CollectionLinkFactory, MembershipFactory, OrganizationFactory, small_survey
+
+# Playwright's sync API runs an event loop in the test's thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def areas(db):
+    """Chicago's areas (transaction tests truncate what the data migration loaded)."""
+    if not Area.objects.exists():
+        call_command("load_areas", verbosity=0)
+    return Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganizationFactory(name="Org A", slug="org-a")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganizationFactory(name="Org B", slug="org-b")
+
+
+@pytest.fixture
+def facilitator_org(db):
+    return OrganizationFactory(
+        name="Facilitator", slug="facilitator", kind=Organization.Kind.FACILITATOR
+    )
+
+
+@pytest.fixture
+def staff_a(org_a):
+    return MembershipFactory(organization=org_a, role=Membership.Role.STAFF).user
+
+
+@pytest.fixture
+def manager_a(org_a):
+    return MembershipFactory(organization=org_a, role=Membership.Role.MANAGER).user
+
+
+@pytest.fixture
+def staff_b(org_b):
+    return MembershipFactory(organization=org_b, role=Membership.Role.STAFF).user
+
+
+@pytest.fixture
+def facilitator(facilitator_org):
+    user = MembershipFactory(organization=facilitator_org, role=Membership.Role.MANAGER).user
+    user.is_staff = True
+    user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+@pytest.fixture
+def survey(areas):
+    return small_survey()
+
+
+@pytest.fixture
+def link(survey, org_a):
+    return CollectionLinkFactory(instrument=survey, organization=org_a)
