@@ -1,0 +1,239 @@
+"""Settings, security headers, health check, migrations, the database error message, demo data."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from organizations.models import Membership, Organization, User
+from surveys.models import Answer, CollectionLink, Instrument, Question, Response
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**env):
+    """The environment of a real deployment: without the browser tests' async override."""
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**base, "DJANGO_SETTINGS_MODULE": "engagement.settings", **env}
+
+
+def run_python(code, **env):
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def run_manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 30 + "-a-long-and-random-production-secret-key",
+    "ALLOWED_HOSTS": "survey.example.org",
+}
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    result = run_manage("check", DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="x.org")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment when DEBUG is off." in result.stderr
+
+
+def test_healthz_is_exempt_from_https_redirect():
+    result = run_python(
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "c = Client(HTTP_HOST='survey.example.org');"
+        "print(c.get('/healthz').status_code, c.get('/en/').status_code)",
+        **PRODUCTION,
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/engagement",
+        DB_CONNECT_TIMEOUT="2",
+    )
+    # Served over plain HTTP (503: no database here), while every other page redirects.
+    assert result.stdout.split() == ["503", "301"], result.stderr
+
+
+def test_healthz_answers_200_when_database_answers(client, db):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok\n")
+
+
+def test_healthz_answers_503_when_database_does_not():
+    # A real unreachable server (nothing listens on port 9), not a mock.
+    result = run_python(
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "print(Client().get('/healthz').status_code)",
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/engagement",
+        DB_CONNECT_TIMEOUT="2",
+        ALLOWED_HOSTS="testserver",
+    )
+    assert result.stdout.strip() == "503", result.stderr
+
+
+def test_missing_database_gives_one_clear_sentence():
+    result = run_manage(
+        "migrate", DATABASE_URL="postgres://postgres@127.0.0.1:9/engagement", DB_CONNECT_TIMEOUT="2"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "No PostgreSQL answers at 127.0.0.1:9: start PostgreSQL, or set DATABASE_URL to one "
+        "that runs (`make run` starts a local one when DATABASE_URL is not set)."
+    )
+
+
+def test_wrong_database_user_gives_one_clear_sentence():
+    result = run_manage(
+        "migrate", DATABASE_URL="postgres://nobody-here@127.0.0.1:5432/engagement"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "PostgreSQL at 127.0.0.1:5432 refused the user 'nobody-here': "
+        "fix the user or password in DATABASE_URL."
+    )
+
+
+def test_content_security_policy_header_is_strict(client, db):
+    response = client.get("/en/")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+        "base-uri": "'none'",
+        "object-src": "'none'",
+    }
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_admin_pages_send_the_same_policy(admin_client):
+    response = admin_client.get("/admin/surveys/instrument/add/")
+    assert response.status_code == 200
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_no_template_loads_anything_from_another_site():
+    offenders = []
+    for folder in ("templates", "surveys/templates", "organizations"):
+        for path in (ROOT / folder).rglob("*.html"):
+            text = path.read_text()
+            if "http://" in text or "https://" in text or "//cdn" in text:
+                offenders.append(str(path))
+    assert offenders == []
+
+
+def test_no_missing_migrations(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_interface_catalogs_are_compiled_and_used(client, db):
+    from django.utils import translation
+
+    for language, expected in (("es", "Enviar mis respuestas"), ("zh-hans", "提交我的答案")):
+        assert (ROOT / "locale" / translation.to_locale(language) / "LC_MESSAGES/django.mo").exists()
+        with translation.override(language):
+            assert translation.gettext("Submit my answers") == expected
+
+
+def test_home_page_sets_html_lang_and_names_languages_in_their_own_script(client, db):
+    html = client.get("/zh-hans/").content.decode()
+    assert '<html lang="zh-hans" dir="ltr">' in html
+    assert '<a href="/en/" lang="en" hreflang="en">English</a>' in html
+    assert '<a href="/es/" lang="es" hreflang="es">español</a>' in html
+    assert '<span lang="zh-hans" aria-current="true">简体中文</span>' in html
+
+
+@pytest.mark.django_db
+def test_demo_loader_twice_gives_same_counts(settings):
+    settings.DEBUG = True
+
+    def counts():
+        return {
+            model.__name__: model.objects.count()
+            for model in (Organization, User, Membership, Instrument, Question, CollectionLink, Response, Answer)
+        }
+
+    call_command("load_demo", stdout=StringIO())
+    first = counts()
+    call_command("load_demo", stdout=StringIO())
+    assert counts() == first
+    assert first["Organization"] == 9
+    assert first["CollectionLink"] == 9
+    assert Organization.objects.filter(kind="cbo", name__startswith="Demo: ").count() == 8
+    assert 300 <= first["Response"] <= 500
+    assert set(Response.objects.values_list("language", flat=True)) == {"en", "es", "zh-hans"}
+    assert set(Response.objects.values_list("channel", flat=True)) == {"web", "kiosk", "paper"}
+    assert Response.objects.values("area").distinct().count() > 8
+    survey = Instrument.objects.get(code="community-safety-2026")
+    assert survey.missing_content("es") == []
+    assert survey.missing_content("zh-hans") == []
+    matrix = survey.questions.get(code="who_should_respond")
+    assert matrix.rows.count() == 7
+    assert list(matrix.choices.values_list("code", flat=True)) == [
+        "police", "professional", "co_response", "community_org", "no_response", "not_sure"
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_loader_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=StringIO())
+    assert Organization.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_loader_prints_logins_only_with_debug(settings):
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    assert "demo-pass-2026" not in out.getvalue()
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "password for all: demo-pass-2026" in out.getvalue()
+    assert "facilitator@demo.example.org" in out.getvalue()
+
+
+def test_load_areas_is_idempotent(db):
+    out = StringIO()
+    call_command("load_areas", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Community area: 0 created, 0 renamed, 77 in all.",
+        "Police district: 0 created, 0 renamed, 22 in all.",
+    ]
