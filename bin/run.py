@@ -67,7 +67,9 @@ def embedded_url():
 
     data = ROOT / ".devdb"
     server = pgserver.get_server(str(data), cleanup_mode=None)
-    print(f"No PostgreSQL answered at 127.0.0.1:5432: started an embedded one with its data in {data}/.")
+    print(
+        f"No PostgreSQL answered at 127.0.0.1:5432: started an embedded one with its data in {data}/."
+    )
     base = server.get_uri()  # postgresql://postgres:@/postgres?host=<socket dir>
     return base.replace("/postgres?", "/engagement?", 1)
 
@@ -82,7 +84,11 @@ def main():
         default_ok, error = answers(server_url(DEFAULT_DATABASE_URL)[1])
         if default_ok:
             url = DEFAULT_DATABASE_URL
-        elif "refused" in str(error).lower() or "timeout" in str(error).lower() or "connect" in str(error).lower():
+        elif (
+            "refused" in str(error).lower()
+            or "timeout" in str(error).lower()
+            or "connect" in str(error).lower()
+        ):
             url = embedded_url()
         else:
             fail(error)

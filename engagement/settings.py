@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,9 +108,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-    "DB_CONNECT_TIMEOUT", 5
-)
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
@@ -142,6 +139,11 @@ TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 # Content columns exist for this fixed superset (Chicago's main languages), so offering one
 # more language is configuration, never a data migration.
 CONTENT_LANGUAGES = ("en", "es", "zh-hans", "zh-hant", "pl", "ar", "hi", "ko", "tl", "vi")
+# A language beyond these: list it here (e.g. EXTRA_CONTENT_LANGUAGES=ru) and run
+# `manage.py makemigrations` to generate its columns.
+CONTENT_LANGUAGES += tuple(
+    code for code in env_list("EXTRA_CONTENT_LANGUAGES", []) if code not in CONTENT_LANGUAGES
+)
 # Django ships no metadata for Tagalog; the switcher needs its own name.
 LANG_INFO.setdefault(
     "tl", {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"}

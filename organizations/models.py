@@ -85,9 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             return True
         membership = self.membership
-        return bool(
-            membership and membership.organization.kind == Organization.Kind.FACILITATOR
-        )
+        return bool(membership and membership.organization.kind == Organization.Kind.FACILITATOR)
 
 
 class OrganizationQuerySet(models.QuerySet):

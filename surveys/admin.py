@@ -164,9 +164,7 @@ class InstrumentAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
             return redirect("admin:surveys_instrument_preview", pk, "en")
         with translation.override(language):
             sections, questions, areas = instrument_content(instrument)
-            form = ResponseForm(
-                questions, request.POST or None, areas=areas, ask_consent=True
-            )
+            form = ResponseForm(questions, request.POST or None, areas=areas, ask_consent=True)
             valid = request.method == "POST" and form.is_valid()
             context = {
                 "instrument": instrument,
@@ -239,7 +237,15 @@ class QuestionAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
 
 @admin.register(CollectionLink)
 class CollectionLinkAdmin(admin.ModelAdmin):
-    list_display = ["organization", "instrument", "kind", "status", "short_code", "label", "open_link"]
+    list_display = [
+        "organization",
+        "instrument",
+        "kind",
+        "status",
+        "short_code",
+        "label",
+        "open_link",
+    ]
     list_filter = ["organization", "instrument", "kind", "status"]
     search_fields = ["short_code", "label", "organization__name"]
     readonly_fields = ["token", "short_code", "open_link"]
@@ -313,10 +319,21 @@ class ResponseAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Paper entry"), {"fields": ("entered_by", "paper_batch", "paper_serial", "paper_language")}),
+        (
+            _("Paper entry"),
+            {"fields": ("entered_by", "paper_batch", "paper_serial", "paper_language")},
+        ),
         (
             _("Exclusion"),
-            {"fields": ("status", "exclusion_reason", "exclusion_note", "excluded_by", "excluded_at")},
+            {
+                "fields": (
+                    "status",
+                    "exclusion_reason",
+                    "exclusion_note",
+                    "excluded_by",
+                    "excluded_at",
+                )
+            },
         ),
     )
     readonly_fields = [

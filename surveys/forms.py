@@ -168,8 +168,10 @@ class ResponseForm(forms.Form):
             if not condition:
                 continue
             source = next((q for q in self.questions if q.pk == condition), None)
-            if source is None or source in hidden or not (
-                self.raw_codes(source) & set(question.show_if_choices)
+            if (
+                source is None
+                or source in hidden
+                or not (self.raw_codes(source) & set(question.show_if_choices))
             ):
                 hidden.add(question)
         return hidden
@@ -241,9 +243,7 @@ class ResponseForm(forms.Form):
         for question in self.questions:
             if question.parent_id:
                 rows.setdefault(question.parent_id, []).append(self[field_name(question)])
-        ordered = sorted(
-            [*self.questions, *self.matrices.values()], key=lambda q: (q.order, q.pk)
-        )
+        ordered = sorted([*self.questions, *self.matrices.values()], key=lambda q: (q.order, q.pk))
         for question in ordered:
             if question.parent_id or question.section_id not in by_section:
                 continue

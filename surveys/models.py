@@ -82,9 +82,7 @@ class StructureModel(models.Model):
 
     def is_frozen(self):
         instrument_id = self.get_instrument_id()
-        return bool(instrument_id) and Response.objects.filter(
-            instrument_id=instrument_id
-        ).exists()
+        return bool(instrument_id) and Response.objects.filter(instrument_id=instrument_id).exists()
 
     def structure_changed(self):
         if self._state.adding or self.pk is None:
@@ -315,9 +313,7 @@ class Section(StructureModel):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
-            models.UniqueConstraint(
-                fields=["instrument", "number"], name="section_unique_number"
-            ),
+            models.UniqueConstraint(fields=["instrument", "number"], name="section_unique_number"),
         ]
 
     def __str__(self):
@@ -504,9 +500,11 @@ class Choice(StructureModel):
     def get_instrument_id(self):
         if self.question_id is None:
             return None
-        return Question.objects.filter(pk=self.question_id).values_list(
-            "instrument_id", flat=True
-        ).first()
+        return (
+            Question.objects.filter(pk=self.question_id)
+            .values_list("instrument_id", flat=True)
+            .first()
+        )
 
 
 # Short codes avoid characters people confuse on a flyer: 0/o, 1/l/i.
@@ -582,8 +580,7 @@ class CollectionLink(models.Model):
     @property
     def is_usable(self):
         return (
-            self.status == self.Status.ACTIVE
-            and self.instrument.status == Instrument.Status.OPEN
+            self.status == self.Status.ACTIVE and self.instrument.status == Instrument.Status.OPEN
         )
 
 
@@ -700,7 +697,9 @@ class Response(models.Model):
             # The admin's and the workspace's lists: newest first within one instrument.
             models.Index(fields=["instrument", "-submitted_at"], name="response_instrument_recent"),
             # Counts per organization (workspace home, findings).
-            models.Index(fields=["organization", "instrument", "status"], name="response_org_counts"),
+            models.Index(
+                fields=["organization", "instrument", "status"], name="response_org_counts"
+            ),
         ]
 
     def __str__(self):
@@ -731,7 +730,9 @@ class Answer(models.Model):
         related_name="answers",
     )
     text = models.TextField(_("text"), blank=True)
-    number = models.DecimalField(_("number"), max_digits=14, decimal_places=4, null=True, blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     area = models.ForeignKey(
         Area,
         verbose_name=_("area"),
@@ -740,7 +741,9 @@ class Answer(models.Model):
         blank=True,
         related_name="+",
     )
-    special = models.CharField(_("special answer"), max_length=20, choices=Special.choices, blank=True)
+    special = models.CharField(
+        _("special answer"), max_length=20, choices=Special.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("answer")

@@ -1,7 +1,6 @@
 import factory
-from django.db.models.signals import post_save
 
-from organizations.models import Area, Membership, Organization, User
+from organizations.models import Membership, Organization, User
 from surveys.models import Choice, CollectionLink, Instrument, Question, Section
 
 LANGS = ("en", "es", "zh_hans")
@@ -134,10 +133,18 @@ def small_survey(**instrument_fields):
     """A survey with one question of every type, a matrix and one skip rule."""
     instrument = InstrumentFactory(**instrument_fields)
     first = SectionFactory(
-        instrument=instrument, number=1, title_en="About you", title_es="Sobre usted", title_zh_hans="关于您"
+        instrument=instrument,
+        number=1,
+        title_en="About you",
+        title_es="Sobre usted",
+        title_zh_hans="关于您",
     )
     second = SectionFactory(
-        instrument=instrument, number=2, title_en="Safety", title_es="Seguridad", title_zh_hans="安全"
+        instrument=instrument,
+        number=2,
+        title_en="Safety",
+        title_es="Seguridad",
+        title_zh_hans="安全",
     )
 
     def question(section, code, type, en, es, zh, **extra):
@@ -152,10 +159,36 @@ def small_survey(**instrument_fields):
             **extra,
         )
 
-    area = question(first, "home_area", "area", "Where do you live?", "¿Dónde vive?", "您住在哪里?", required=True, order=10)
-    contact = question(first, "contact", "single", "Any contact with police?", "¿Algún contacto con la policía?", "与警察有过接触吗?", order=20)
+    question(
+        first,
+        "home_area",
+        "area",
+        "Where do you live?",
+        "¿Dónde vive?",
+        "您住在哪里?",
+        required=True,
+        order=10,
+    )
+    contact = question(
+        first,
+        "contact",
+        "single",
+        "Any contact with police?",
+        "¿Algún contacto con la policía?",
+        "与警察有过接触吗?",
+        order=20,
+    )
     choices(contact, ("yes", "Yes", "Sí", "有"), ("no", "No", "No", "没有"))
-    trust = question(second, "trust", "likert", "I trust the police.", "Confío en la policía.", "我信任警察。", required=True, order=30)
+    trust = question(
+        second,
+        "trust",
+        "likert",
+        "I trust the police.",
+        "Confío en la policía.",
+        "我信任警察。",
+        required=True,
+        order=30,
+    )
     choices(
         trust,
         ("disagree", "Disagree", "En desacuerdo", "不同意", 1),
@@ -163,26 +196,89 @@ def small_survey(**instrument_fields):
         ("agree", "Agree", "De acuerdo", "同意", 3),
     )
     treated = question(
-        second, "treated", "single", "Were you treated fairly?", "¿Le trataron con justicia?", "您受到公平对待了吗?",
-        order=40, show_if_question=contact, show_if_choices=["yes"],
+        second,
+        "treated",
+        "single",
+        "Were you treated fairly?",
+        "¿Le trataron con justicia?",
+        "您受到公平对待了吗?",
+        order=40,
+        show_if_question=contact,
+        show_if_choices=["yes"],
     )
-    choices(treated, ("fair", "Fairly", "Con justicia", "公平"), ("unfair", "Unfairly", "Injustamente", "不公平"))
-    worries = question(second, "worries", "multiple", "What worries you?", "¿Qué le preocupa?", "您担心什么?", order=50)
+    choices(
+        treated,
+        ("fair", "Fairly", "Con justicia", "公平"),
+        ("unfair", "Unfairly", "Injustamente", "不公平"),
+    )
+    worries = question(
+        second,
+        "worries",
+        "multiple",
+        "What worries you?",
+        "¿Qué le preocupa?",
+        "您担心什么?",
+        order=50,
+    )
     choices(
         worries,
         ("traffic", "Traffic", "El tráfico", "交通"),
         ("theft", "Theft", "Los robos", "盗窃"),
         ("other", "Other", "Otro", "其他"),
     )
-    matrix = question(second, "who", "matrix", "Who should respond?", "¿Quién debe responder?", "应该由谁来处理?", order=60)
+    matrix = question(
+        second,
+        "who",
+        "matrix",
+        "Who should respond?",
+        "¿Quién debe responder?",
+        "应该由谁来处理?",
+        order=60,
+    )
     choices(
         matrix,
         ("police", "Police", "La policía", "警察"),
         ("professional", "A clinician", "Un profesional clínico", "专业人员"),
     )
-    question(second, "who_crisis", "single", "A mental-health crisis", "Una crisis de salud mental", "心理健康危机", order=61, parent=matrix)
-    question(second, "who_noise", "single", "A noise complaint", "Una queja por ruido", "噪音投诉", order=62, parent=matrix)
-    question(second, "household", "number", "How many people live with you?", "¿Cuántas personas viven con usted?", "您家有几口人?", order=70, min_value=1, max_value=30)
+    question(
+        second,
+        "who_crisis",
+        "single",
+        "A mental-health crisis",
+        "Una crisis de salud mental",
+        "心理健康危机",
+        order=61,
+        parent=matrix,
+    )
+    question(
+        second,
+        "who_noise",
+        "single",
+        "A noise complaint",
+        "Una queja por ruido",
+        "噪音投诉",
+        order=62,
+        parent=matrix,
+    )
+    question(
+        second,
+        "household",
+        "number",
+        "How many people live with you?",
+        "¿Cuántas personas viven con usted?",
+        "您家有几口人?",
+        order=70,
+        min_value=1,
+        max_value=30,
+    )
     question(second, "zip", "zip", "Your ZIP code", "Su código postal", "您的邮政编码", order=80)
-    question(second, "idea", "long_text", "One idea to make you safer", "Una idea para su seguridad", "一个让您更安全的建议", order=90)
+    question(
+        second,
+        "idea",
+        "long_text",
+        "One idea to make you safer",
+        "Una idea para su seguridad",
+        "一个让您更安全的建议",
+        order=90,
+    )
     return instrument

@@ -176,7 +176,7 @@ def test_resident_completes_demo_survey_in_spanish_on_phone(live_server, new_pag
             "matrix": ("respond_mental_health", "professional"),
             "household_size": "３",
             "zip_code": "60608",
-            "safer_one_thing": "Más luz en las calles\ny más programas para jóvenes.",
+            "safer_one_thing": "Más luz en las calles y más programas para jóvenes.",
         },
     )
     assert_thank_you_page(page, live_server, link, "es", "es")
@@ -191,7 +191,7 @@ def test_resident_completes_demo_survey_in_spanish_on_phone(live_server, new_pag
             "respond_mental_health": "professional",
             "household_size": Decimal("3"),
             "zip_code": "60608",
-            "safer_one_thing": "Más luz en las calles\ny más programas para jóvenes.",
+            "safer_one_thing": "Más luz en las calles y más programas para jóvenes.",
         },
     )
     assert response.area == Area.objects.get(name="Lower West Side")

@@ -107,9 +107,7 @@ def test_missing_database_gives_one_clear_sentence():
 
 
 def test_wrong_database_user_gives_one_clear_sentence():
-    result = run_manage(
-        "migrate", DATABASE_URL="postgres://nobody-here@127.0.0.1:5432/engagement"
-    )
+    result = run_manage("migrate", DATABASE_URL="postgres://nobody-here@127.0.0.1:5432/engagement")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip() == (
@@ -165,7 +163,9 @@ def test_interface_catalogs_are_compiled_and_used(client, db):
     from django.utils import translation
 
     for language, expected in (("es", "Enviar mis respuestas"), ("zh-hans", "提交我的答案")):
-        assert (ROOT / "locale" / translation.to_locale(language) / "LC_MESSAGES/django.mo").exists()
+        assert (
+            ROOT / "locale" / translation.to_locale(language) / "LC_MESSAGES/django.mo"
+        ).exists()
         with translation.override(language):
             assert translation.gettext("Submit my answers") == expected
 
@@ -185,7 +185,16 @@ def test_demo_loader_twice_gives_same_counts(settings):
     def counts():
         return {
             model.__name__: model.objects.count()
-            for model in (Organization, User, Membership, Instrument, Question, CollectionLink, Response, Answer)
+            for model in (
+                Organization,
+                User,
+                Membership,
+                Instrument,
+                Question,
+                CollectionLink,
+                Response,
+                Answer,
+            )
         }
 
     call_command("load_demo", stdout=StringIO())
@@ -205,7 +214,12 @@ def test_demo_loader_twice_gives_same_counts(settings):
     matrix = survey.questions.get(code="who_should_respond")
     assert matrix.rows.count() == 7
     assert list(matrix.choices.values_list("code", flat=True)) == [
-        "police", "professional", "co_response", "community_org", "no_response", "not_sure"
+        "police",
+        "professional",
+        "co_response",
+        "community_org",
+        "no_response",
+        "not_sure",
     ]
 
 

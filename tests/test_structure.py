@@ -110,13 +110,17 @@ def test_frozen_structure_refuses_bulk_updates_and_deletes(frozen):
 
 def test_bulk_changes_to_a_draft_are_allowed(frozen):
     draft = small_survey()
-    assert Question.objects.filter(instrument=draft).update(required=True) == draft.questions.count()
+    assert (
+        Question.objects.filter(instrument=draft).update(required=True) == draft.questions.count()
+    )
     Choice.objects.filter(question__instrument=draft).delete()
     assert Choice.objects.filter(question__instrument=frozen).count() == 12
 
 
 def test_admin_inlines_of_frozen_instrument_are_read_only(admin_client, frozen):
-    page = admin_client.get(reverse("admin:surveys_question_change", args=[frozen.questions.get(code="trust").pk]))
+    page = admin_client.get(
+        reverse("admin:surveys_question_change", args=[frozen.questions.get(code="trust").pk])
+    )
     html = page.content.decode()
     assert page.status_code == 200
     # Labels stay editable in every language, codes and values do not; no add, no delete.
@@ -194,9 +198,15 @@ def test_admin_copies_instrument_as_new_draft_wave(admin_client, frozen):
 
     def structure(instrument):
         return sorted(
-            (q.code, q.type, q.section.number, q.parent.code if q.parent else None,
-             q.show_if_question.code if q.show_if_question else None, tuple(q.show_if_choices),
-             tuple(q.choices.values_list("code", "value")))
+            (
+                q.code,
+                q.type,
+                q.section.number,
+                q.parent.code if q.parent else None,
+                q.show_if_question.code if q.show_if_question else None,
+                tuple(q.show_if_choices),
+                tuple(q.choices.values_list("code", "value")),
+            )
             for q in instrument.questions.select_related("section", "parent", "show_if_question")
         )
 

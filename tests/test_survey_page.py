@@ -101,7 +101,9 @@ def test_survey_submission_stores_response_with_answers(client, link, areas):
         "zip": "06080",
         "idea": "More street lights",
     }
-    assert Answer.objects.get(question__code="worries", choice__code="other").text == "Speeding cars"
+    assert (
+        Answer.objects.get(question__code="worries", choice__code="other").text == "Speeding cars"
+    )
 
 
 def test_thank_you_page_shows_instrument_text_in_language(client, link, areas):

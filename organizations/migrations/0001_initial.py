@@ -2,99 +2,345 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import organizations.models
 from django.conf import settings
 from django.db import migrations, models
 
+import organizations.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='full name')),
-                ('preferred_language', models.CharField(choices=[('en', 'en'), ('es', 'es'), ('zh-hans', 'zh-hans'), ('zh-hant', 'zh-hant'), ('pl', 'pl'), ('ar', 'ar'), ('hi', 'hi'), ('ko', 'ko'), ('tl', 'tl'), ('vi', 'vi')], default='en', max_length=10, verbose_name='preferred language')),
-                ('is_staff', models.BooleanField(default=False, help_text="Can sign in to the facilitator's admin.", verbose_name='admin access')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="full name"),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[
+                            ("en", "en"),
+                            ("es", "es"),
+                            ("zh-hans", "zh-hans"),
+                            ("zh-hant", "zh-hant"),
+                            ("pl", "pl"),
+                            ("ar", "ar"),
+                            ("hi", "hi"),
+                            ("ko", "ko"),
+                            ("tl", "tl"),
+                            ("vi", "vi"),
+                        ],
+                        default="en",
+                        max_length=10,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Can sign in to the facilitator's admin.",
+                        verbose_name="admin access",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', organizations.models.UserManager()),
+                ("objects", organizations.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('community_area', 'Community area'), ('police_district', 'Police district')], max_length=20, verbose_name='kind')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("community_area", "Community area"),
+                            ("police_district", "Police district"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'area',
-                'verbose_name_plural': 'areas',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'number'), name='area_unique_kind_number')],
+                "verbose_name": "area",
+                "verbose_name_plural": "areas",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "number"), name="area_unique_kind_number"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('cbo', 'Community-based organization'), ('facilitator', 'Facilitator')], default='cbo', max_length=20, verbose_name='kind')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('contact_line', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, verbose_name='contact line')),
-                ('contact_line_en', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_es', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_zh_hans', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_zh_hant', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_pl', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_ar', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_hi', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_ko', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_tl', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('contact_line_vi', models.CharField(blank=True, help_text='Shown to residents: how to reach the organization with questions.', max_length=300, null=True, verbose_name='contact line')),
-                ('home_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organizations.area', verbose_name='home community area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cbo", "Community-based organization"),
+                            ("facilitator", "Facilitator"),
+                        ],
+                        default="cbo",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "contact_line",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_es",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_zh_hans",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_zh_hant",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_pl",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_ar",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_hi",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_ko",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_tl",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "contact_line_vi",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to residents: how to reach the organization with questions.",
+                        max_length=300,
+                        null=True,
+                        verbose_name="contact line",
+                    ),
+                ),
+                (
+                    "home_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organizations.area",
+                        verbose_name="home community area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['name'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('staff', 'Staff'), ('manager', 'Manager')], default='staff', max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organizations.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("staff", "Staff"), ("manager", "Manager")],
+                        default="staff",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organizations.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'constraints': [models.UniqueConstraint(fields=('user',), name='membership_one_per_user')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user",), name="membership_one_per_user")
+                ],
             },
         ),
     ]

@@ -49,7 +49,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Load even though DEBUG is off (never in production)."
+            "--force",
+            action="store_true",
+            help="Load even though DEBUG is off (never in production).",
         )
         parser.add_argument(
             "--quiet-logins", action="store_true", help="Do not print the demo logins."
@@ -78,9 +80,7 @@ class Command(BaseCommand):
         self.print_summary(links, kiosk, cbos, show_logins=settings.DEBUG and not quiet_logins)
 
     def load_organizations(self):
-        areas = {
-            a.number: a for a in Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)
-        }
+        areas = {a.number: a for a in Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)}
         facilitator_org, _ = Organization.objects.update_or_create(
             slug=demo_content.FACILITATOR["slug"],
             defaults={
@@ -349,7 +349,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Short link: http://127.0.0.1:8000{first.get_short_url()}")
         with translation.override("en"):
             self.stdout.write(f"  Kiosk link: http://127.0.0.1:8000{kiosk.get_absolute_url()}")
-        self.stdout.write(f"  Staff sign-in and admin: http://127.0.0.1:8000{reverse('admin:index')}")
+        self.stdout.write(
+            f"  Staff sign-in and admin: http://127.0.0.1:8000{reverse('admin:index')}"
+        )
         if show_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             self.stdout.write(f"  Facilitator: {FACILITATOR_EMAIL}")
