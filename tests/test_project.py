@@ -162,7 +162,7 @@ def test_no_missing_migrations(db):
 def test_interface_catalogs_are_compiled_and_used(client, db):
     from django.utils import translation
 
-    for language, expected in (("es", "Enviar mis respuestas"), ("zh-hans", "提交我的答案")):
+    for language, expected in (("es", "Enviar mis respuestas"), ("zh-hans", "提交我的回答")):
         assert (
             ROOT / "locale" / translation.to_locale(language) / "LC_MESSAGES/django.mo"
         ).exists()

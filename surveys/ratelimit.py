@@ -1,0 +1,60 @@
+"""Rate limits per client without keeping the client's address.
+
+The address (IPv6 by its /64 network) is hashed with a key that changes every day, and the
+counters live only in the cache (Redis in production, local memory in development).
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+
+def client_address(request):
+    """The client's address, trusting exactly TRUSTED_PROXY_HOPS reverse proxies."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_key(request):
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+        if ip.version == 6 and not ip.ipv4_mapped:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        elif ip.version == 6:
+            address = str(ip.ipv4_mapped)
+    except ValueError:
+        pass
+    day = timezone.now().date().isoformat()
+    key = hmac.new(f"{settings.SECRET_KEY}:ratelimit:{day}".encode(), digestmod=hashlib.sha256)
+    key.update(address.encode())
+    return key.hexdigest()[:32]
+
+
+def retry_after(request, scope, limit, window):
+    """Count this request; 0 if it is within the limit, else the seconds until it resets."""
+    now = time.time()
+    bucket = int(now // window)
+    key = f"ratelimit:{scope}:{client_key(request)}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        return max(1, int((bucket + 1) * window - now))
+    return 0
