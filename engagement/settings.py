@@ -244,3 +244,11 @@ LOGGING = {
 
 # Responses: how long a survey page may stay open before its signed response id expires.
 RESPONSE_ID_MAX_AGE = env_int("RESPONSE_ID_MAX_AGE", 7 * 24 * 3600)
+# Bots: a survey finished faster than this (seconds from consent) is asked to check again.
+MIN_SECONDS_TO_COMPLETE = env_int("MIN_SECONDS_TO_COMPLETE", 15)
+# Rate limits per client (a daily keyed hash of its address) in a window of seconds. A CBO
+# event on shared Wi-Fi sends a few hundred genuine surveys from one address in ten minutes.
+RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 600)
+RATE_LIMIT_SUBMISSIONS = env_int("RATE_LIMIT_SUBMISSIONS", 400)
+RATE_LIMIT_PAGES = env_int("RATE_LIMIT_PAGES", 6000)
+CSRF_FAILURE_VIEW = "surveys.views.csrf_failure"

@@ -15,5 +15,5 @@ urlpatterns = [
 # link without a prefix follows the browser's preferred language.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("s/", include("surveys.urls")),
+    path("", include("surveys.urls")),
 )

@@ -1,9 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,7 +11,6 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from .forms import ResponseForm
 from .models import (
     Answer,
     Choice,
@@ -24,7 +21,6 @@ from .models import (
     Section,
     StructureFrozen,
 )
-from .views import instrument_content
 
 
 def instrument_of(obj):
@@ -127,9 +123,10 @@ class InstrumentAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
 
     @admin.display(description=_("preview"))
     def preview_link(self, instrument):
+        """Residents' pages for this instrument, stores nothing (works for drafts too)."""
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:surveys_instrument_preview", args=[instrument.pk, "en"]),
+            reverse("surveys:preview_start", kwargs={"pk": instrument.pk}),
             _("Preview"),
         )
 
@@ -147,46 +144,6 @@ class InstrumentAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
             messages.SUCCESS,
         )
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/preview/<str:language>/",
-                self.admin_site.admin_view(self.preview),
-                name="surveys_instrument_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview(self, request, pk, language):
-        """The instrument as residents see it, in any language; stores nothing."""
-        instrument = get_object_or_404(self.get_queryset(request), pk=pk)
-        if language not in dict(settings_languages()):
-            return redirect("admin:surveys_instrument_preview", pk, "en")
-        with translation.override(language):
-            sections, questions, areas = instrument_content(instrument)
-            form = ResponseForm(questions, request.POST or None, areas=areas, ask_consent=True)
-            valid = request.method == "POST" and form.is_valid()
-            context = {
-                "instrument": instrument,
-                "form": form,
-                "sections": form.display_sections(sections),
-                "error_links": form.error_links() if form.is_bound and form.errors else [],
-                "preview": True,
-                "preview_valid": valid,
-                "rid": "",
-                "switcher_url_name": "admin:surveys_instrument_preview",
-                "switcher_url_args": [instrument.pk],
-                "switcher_languages": [code for code, _name in settings_languages()],
-            }
-            response = TemplateResponse(request, "surveys/take.html", context)
-            response.render()
-        return response
-
-
-def settings_languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES
 
 
 class ChoiceInline(FrozenStructureInline, TranslationTabularInline):
@@ -248,7 +205,7 @@ class CollectionLinkAdmin(admin.ModelAdmin):
     ]
     list_filter = ["organization", "instrument", "kind", "status"]
     search_fields = ["short_code", "label", "organization__name"]
-    readonly_fields = ["token", "short_code", "open_link"]
+    readonly_fields = ["token", "short_code", "open_link", "flyer_link"]
     list_select_related = ["organization", "instrument"]
 
     def get_queryset(self, request):
@@ -259,6 +216,18 @@ class CollectionLinkAdmin(admin.ModelAdmin):
         if not link.pk:
             return "–"
         return format_html('<a href="{0}">{0}</a>', link.get_absolute_url())
+
+    @admin.display(description=_("QR code and flyer"))
+    def flyer_link(self, link):
+        if not link.pk:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("surveys:qr", kwargs={"token": link.token}),
+            _("QR code"),
+            reverse("surveys:flyer", kwargs={"token": link.token}),
+            _("Printable flyer"),
+        )
 
 
 class AnswerInline(admin.TabularInline):

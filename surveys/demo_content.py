@@ -45,7 +45,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (312) 555-0131 or write to pilsen@demo.example.org. We speak English and Spanish.",
             es="¿Preguntas? Llame al (312) 555-0131 o escriba a pilsen@demo.example.org. Le atendemos en español y en inglés.",
-            zh_hans="如有疑问,请致电 (312) 555-0131,或发邮件至 pilsen@demo.example.org。我们提供英语和西班牙语服务。",
+            zh_hans="如有疑问，请致电 (312) 555-0131，或发邮件至 pilsen@demo.example.org。我们提供英语和西班牙语服务。",
         ),
     },
     {
@@ -56,7 +56,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (312) 555-0134 or write to chinatown@demo.example.org. We speak English, Mandarin and Cantonese.",
             es="¿Preguntas? Llame al (312) 555-0134 o escriba a chinatown@demo.example.org. Atendemos en inglés, mandarín y cantonés.",
-            zh_hans="如有疑问,请致电 (312) 555-0134,或发邮件至 chinatown@demo.example.org。我们可以用普通话、粤语和英语为您服务。",
+            zh_hans="如有疑问，请致电 (312) 555-0134，或发邮件至 chinatown@demo.example.org。我们可以用普通话、粤语和英语为您服务。",
         ),
     },
     {
@@ -67,7 +67,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (773) 555-0160 or write to bridgeport@demo.example.org.",
             es="¿Preguntas? Llame al (773) 555-0160 o escriba a bridgeport@demo.example.org.",
-            zh_hans="如有疑问,请致电 (773) 555-0160,或发邮件至 bridgeport@demo.example.org。",
+            zh_hans="如有疑问，请致电 (773) 555-0160，或发邮件至 bridgeport@demo.example.org。",
         ),
     },
     {
@@ -78,7 +78,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (773) 555-0103 or write to uptown@demo.example.org.",
             es="¿Preguntas? Llame al (773) 555-0103 o escriba a uptown@demo.example.org.",
-            zh_hans="如有疑问,请致电 (773) 555-0103,或发邮件至 uptown@demo.example.org。",
+            zh_hans="如有疑问，请致电 (773) 555-0103，或发邮件至 uptown@demo.example.org。",
         ),
     },
     {
@@ -89,7 +89,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (773) 555-0130 or write to littlevillage@demo.example.org. We speak Spanish and English.",
             es="¿Preguntas? Llame al (773) 555-0130 o escriba a littlevillage@demo.example.org. Le atendemos en español y en inglés.",
-            zh_hans="如有疑问,请致电 (773) 555-0130,或发邮件至 littlevillage@demo.example.org。我们提供西班牙语和英语服务。",
+            zh_hans="如有疑问，请致电 (773) 555-0130，或发邮件至 littlevillage@demo.example.org。我们提供西班牙语和英语服务。",
         ),
     },
     {
@@ -100,7 +100,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (773) 555-0123 or write to humboldtpark@demo.example.org.",
             es="¿Preguntas? Llame al (773) 555-0123 o escriba a humboldtpark@demo.example.org.",
-            zh_hans="如有疑问,请致电 (773) 555-0123,或发邮件至 humboldtpark@demo.example.org。",
+            zh_hans="如有疑问，请致电 (773) 555-0123，或发邮件至 humboldtpark@demo.example.org。",
         ),
     },
     {
@@ -111,7 +111,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (773) 555-0168 or write to englewood@demo.example.org.",
             es="¿Preguntas? Llame al (773) 555-0168 o escriba a englewood@demo.example.org.",
-            zh_hans="如有疑问,请致电 (773) 555-0168,或发邮件至 englewood@demo.example.org。",
+            zh_hans="如有疑问，请致电 (773) 555-0168，或发邮件至 englewood@demo.example.org。",
         ),
     },
     {
@@ -122,7 +122,7 @@ ORGANIZATIONS = [
         "contact_line": _t(
             en="Questions? Call (773) 555-0125 or write to austin@demo.example.org.",
             es="¿Preguntas? Llame al (773) 555-0125 o escriba a austin@demo.example.org.",
-            zh_hans="如有疑问,请致电 (773) 555-0125,或发邮件至 austin@demo.example.org。",
+            zh_hans="如有疑问，请致电 (773) 555-0125，或发邮件至 austin@demo.example.org。",
         ),
     },
 ]
@@ -133,7 +133,7 @@ FACILITATOR = {
     "contact_line": _t(
         en="Questions about this project? Call (312) 555-0100 or write to collaborative@demo.example.org.",
         es="¿Preguntas sobre este proyecto? Llame al (312) 555-0100 o escriba a collaborative@demo.example.org.",
-        zh_hans="对本项目有疑问?请致电 (312) 555-0100,或发邮件至 collaborative@demo.example.org。",
+        zh_hans="对本项目有疑问？请致电 (312) 555-0100，或发邮件至 collaborative@demo.example.org。",
     ),
 }
 
@@ -206,7 +206,7 @@ _NO_NAMES_HELP = _t(
     zh_hans="请不要填写姓名、地址或其他可能透露他人身份的信息。",
 )
 
-_OTHER = _t("Other, please specify", "Otro (especifique)", "其他(请说明)")
+_OTHER = _t("Other, please specify", "Otro (especifique)", "其他（请说明）")
 _PREFER_NOT = _t("Prefer not to say", "Prefiero no decir", "不想回答")
 _NOT_SURE = _t("Not sure", "No estoy seguro/a", "不确定")
 
@@ -228,7 +228,7 @@ SURVEY = {
     "description": _t(
         en="Tell us what helps you feel safe and what you want from policing in your neighborhood. It takes about 10 minutes.",
         es="Cuéntenos qué le ayuda a sentirse seguro/a y qué espera de la policía en su vecindario. Toma unos 10 minutos.",
-        zh_hans="请告诉我们,什么能让您感到安全,以及您希望社区警务是什么样子。填写大约需要10分钟。",
+        zh_hans="请告诉我们，什么能让您感到安全，以及您希望社区警务是什么样子。填写大约需要10分钟。",
     ),
     "intro": _t(
         en=(
@@ -247,9 +247,9 @@ SURVEY = {
             "permiten saber quién es usted."
         ),
         zh_hans=(
-            "芝加哥各地的社区组织正在询问居民:安全对您意味着什么?警察和居民怎样才能更好地合作?"
+            "芝加哥各地的社区组织正在询问居民：安全对您意味着什么？警察和居民怎样才能更好地合作？"
             "您的回答将帮助改进您所在社区的社区参与式警务。我们会把调查结果告诉市长办公室和芝加哥警察局。"
-            "我们只分享汇总后的结果,不会透露您的身份。"
+            "我们只分享汇总后的结果，不会透露您的身份。"
         ),
     ),
     "consent_text": _t(
@@ -290,15 +290,15 @@ SURVEY = {
         ),
         zh_hans=(
             "本问卷由本页显示的社区组织与负责协调本项目的“社区安全协作组织”"
-            "(Community Safety Collaborative)共同开展。我们想了解居民对公共安全和警务的期望,"
+            "（Community Safety Collaborative）共同开展。我们想了解居民对公共安全和警务的期望，"
             "并把了解到的情况反馈给市政府。\n\n"
-            "是否参加由您自己决定。没有标明“必答”的问题,您都可以跳过,也可以随时停止填写。"
+            "是否参加由您自己决定。没有标明“必答”的问题，您都可以跳过，也可以随时停止填写。"
             "不参加不会影响您享受的任何服务。\n\n"
             "本问卷是匿名的。我们不会询问您的姓名或地址。请不要在回答中写下姓名或其他个人信息。\n\n"
             "只有该社区组织和社区安全协作组织的工作人员能看到每个人的回答。"
-            "市长办公室和警察局只会看到汇总后的结果,不会看到您个人的回答。\n\n"
-            "我们会将回答保存36个月,之后删除。\n\n"
-            "如有疑问,请通过本页显示的该组织联系方式与我们联系。如果您同意参加,请继续。"
+            "市长办公室和警察局只会看到汇总后的结果，不会看到您个人的回答。\n\n"
+            "我们会将回答保存36个月，之后删除。\n\n"
+            "如有疑问，请通过本页显示的该组织联系方式与我们联系。如果您同意参加，请继续。"
         ),
     ),
     "thank_you_text": _t(
@@ -312,11 +312,50 @@ SURVEY = {
             "que aparece en esta página."
         ),
         zh_hans=(
-            "感谢您分享您的看法!您的回答将帮助让社区变得更安全。"
-            "如想了解调查结果或参与更多活动,请联系本页显示的组织。"
+            "感谢您分享您的看法！您的回答将帮助让社区变得更安全。"
+            "如想了解调查结果或参与更多活动，请联系本页显示的组织。"
         ),
     ),
     "sections": [
+        # -------------------------------------------------------------- 0: eligibility
+        {
+            "code": "eligibility",
+            "title": _t("Before we begin", "Antes de empezar", "开始之前"),
+            "questions": [
+                {
+                    "code": "age_18_plus",
+                    "type": "single",
+                    "required": True,
+                    "eligible": ["yes"],
+                    "text": _t(
+                        en="Are you 18 years old or older?",
+                        es="¿Tiene usted 18 años o más?",
+                        zh_hans="您年满18岁了吗？",
+                    ),
+                    "choices": [
+                        {"code": "yes", "label": _t("Yes", "Sí", "是")},
+                        {"code": "no", "label": _t("No", "No", "否")},
+                    ],
+                },
+                {
+                    "code": "live_work_chicago",
+                    "type": "single",
+                    "required": True,
+                    "eligible": ["live", "work", "both"],
+                    "text": _t(
+                        en="Do you live or work in Chicago?",
+                        es="¿Vive o trabaja usted en Chicago?",
+                        zh_hans="您在芝加哥居住或工作吗？",
+                    ),
+                    "choices": [
+                        {"code": "live", "label": _t("I live in Chicago", "Vivo en Chicago", "我住在芝加哥")},
+                        {"code": "work", "label": _t("I work in Chicago", "Trabajo en Chicago", "我在芝加哥工作")},
+                        {"code": "both", "label": _t("Both", "Las dos cosas", "两者都是")},
+                        {"code": "neither", "label": _t("Neither", "Ninguna de las dos", "都不是")},
+                    ],
+                },
+            ],
+        },
         # -------------------------------------------------------------- 1
         {
             "code": "about",
@@ -329,12 +368,12 @@ SURVEY = {
                     "text": _t(
                         en="Which Chicago community area do you live in?",
                         es="¿En qué área comunitaria de Chicago vive usted?",
-                        zh_hans="您住在芝加哥的哪个社区区域?",
+                        zh_hans="您住在芝加哥的哪个社区区域？",
                     ),
                     "help_text": _t(
                         en="If you do not live in Chicago, choose the area where you work or spend the most time.",
                         es="Si no vive en Chicago, elija el área donde trabaja o donde pasa más tiempo.",
-                        zh_hans="如果您不住在芝加哥,请选择您工作或最常去的区域。",
+                        zh_hans="如果您不住在芝加哥，请选择您工作或最常去的区域。",
                     ),
                 },
                 {
@@ -344,7 +383,7 @@ SURVEY = {
                     "text": _t(
                         en="What is your connection to this area?",
                         es="¿Cuál es su relación con esta área?",
-                        zh_hans="您和这个区域是什么关系?",
+                        zh_hans="您和这个区域是什么关系？",
                     ),
                     "choices": [
                         {"code": "live", "label": _t("I live here", "Vivo aquí", "我住在这里")},
@@ -366,7 +405,7 @@ SURVEY = {
                     "text": _t(
                         en="What is your ZIP code?",
                         es="¿Cuál es su código postal (ZIP)?",
-                        zh_hans="您的邮政编码是多少?",
+                        zh_hans="您的邮政编码是多少？",
                     ),
                     "help_text": _t(
                         en="This helps us group answers by area. We do not ask for your address.",
@@ -381,7 +420,7 @@ SURVEY = {
                     "text": _t(
                         en="How long have you lived in this area?",
                         es="¿Cuánto tiempo lleva viviendo en esta área?",
-                        zh_hans="您在这个区域住了多久?",
+                        zh_hans="您在这个区域住了多久？",
                     ),
                     "choices": [
                         {"code": "less_than_1", "label": _t("Less than 1 year", "Menos de 1 año", "不到1年")},
@@ -405,7 +444,7 @@ SURVEY = {
                     "text": _t(
                         en="How safe do you feel in your neighborhood during the day?",
                         es="¿Qué tan seguro/a se siente en su vecindario durante el día?",
-                        zh_hans="白天在您的社区里,您觉得安全吗?",
+                        zh_hans="白天在您的社区里，您觉得安全吗？",
                     ),
                     "choices": _scale(SAFETY_SCALE),
                 },
@@ -416,7 +455,7 @@ SURVEY = {
                     "text": _t(
                         en="How safe do you feel in your neighborhood at night?",
                         es="¿Qué tan seguro/a se siente en su vecindario de noche?",
-                        zh_hans="晚上在您的社区里,您觉得安全吗?",
+                        zh_hans="晚上在您的社区里，您觉得安全吗？",
                     ),
                     "choices": _scale(SAFETY_SCALE),
                 },
@@ -427,7 +466,7 @@ SURVEY = {
                     "text": _t(
                         en="What makes you feel less safe in your neighborhood?",
                         es="¿Qué le hace sentirse menos seguro/a en su vecindario?",
-                        zh_hans="在您的社区里,哪些情况让您觉得不够安全?",
+                        zh_hans="在您的社区里，哪些情况让您觉得不够安全？",
                     ),
                     "help_text": _t(
                         en="Choose all that apply.",
@@ -440,19 +479,19 @@ SURVEY = {
                         {"code": "robbery_theft", "label": _t(
                             "Robberies or theft (on the street, from homes or cars)",
                             "Asaltos o robos (en la calle, en casas o en carros)",
-                            "抢劫或盗窃(街头、住宅或车辆)")},
+                            "抢劫或盗窃（街头、住宅或车辆）")},
                         {"code": "drug_activity", "label": _t(
                             "Drug selling or drug use in public", "Venta o uso de drogas en la calle", "在公共场所贩毒或吸毒")},
                         {"code": "reckless_driving", "label": _t(
                             "Speeding or reckless driving", "Carros que van muy rápido o manejan sin cuidado", "超速或危险驾驶")},
                         {"code": "poor_lighting", "label": _t(
-                            "Poor street lighting", "Poca luz en las calles", "路灯太少,街上太暗")},
+                            "Poor street lighting", "Poca luz en las calles", "路灯太少，街上太暗")},
                         {"code": "vacant_property", "label": _t(
                             "Vacant lots or empty buildings", "Lotes vacíos o edificios abandonados", "空地或空置的房屋")},
                         {"code": "harassment_hate", "label": _t(
                             "Harassment or hate incidents (for example, because of race, language or who you are)",
                             "Acoso o incidentes de odio (por ejemplo, por su raza, idioma o identidad)",
-                            "骚扰或仇恨事件(例如因为种族、语言或身份)")},
+                            "骚扰或仇恨事件（例如因为种族、语言或身份）")},
                         {"code": "police_stops", "label": _t(
                             "Too much police presence or being stopped by police",
                             "Demasiada presencia policial o que la policía lo/la pare",
@@ -460,9 +499,9 @@ SURVEY = {
                         {"code": "not_enough_police", "label": _t(
                             "Not enough police presence", "Poca presencia policial", "警察巡逻太少")},
                         {"code": "empty_streets", "label": _t(
-                            "Empty streets, few neighbors around", "Calles vacías, pocos vecinos afuera", "街上冷清,邻居很少出门")},
+                            "Empty streets, few neighbors around", "Calles vacías, pocos vecinos afuera", "街上冷清，邻居很少出门")},
                         {"code": "nothing", "label": _t(
-                            "Nothing, I feel safe", "Nada, me siento seguro/a", "没有,我觉得很安全")},
+                            "Nothing, I feel safe", "Nada, me siento seguro/a", "没有，我觉得很安全")},
                         {"code": "other", "label": _OTHER, "is_other": True},
                     ],
                 },
@@ -500,7 +539,7 @@ SURVEY = {
                             "de género o edad."
                         ),
                         zh_hans=(
-                            "无论种族、族裔、语言、移民身份、性别认同或年龄,"
+                            "无论种族、族裔、语言、移民身份、性别认同或年龄，"
                             "我们社区的警察都能公平对待每一个人。"
                         ),
                     ),
@@ -514,12 +553,12 @@ SURVEY = {
                     "text": _t(
                         en="In the last 12 months, have you had any contact with the police?",
                         es="En los últimos 12 meses, ¿ha tenido algún contacto con la policía?",
-                        zh_hans="在过去12个月里,您和警察有过接触吗?",
+                        zh_hans="在过去12个月里，您和警察有过接触吗？",
                     ),
                     "help_text": _t(
                         en="For example, you called the police, an officer stopped you, or you talked with an officer.",
                         es="Por ejemplo, usted llamó a la policía, un agente lo/la paró o usted habló con un agente.",
-                        zh_hans="例如:您报过警、被警察拦下,或者和警察交谈过。",
+                        zh_hans="例如：您报过警、被警察拦下，或者和警察交谈过。",
                     ),
                     "choices": [
                         {"code": "yes", "label": _t("Yes", "Sí", "有")},
@@ -545,7 +584,7 @@ SURVEY = {
                     "text": _t(
                         en="Thinking about your most recent contact with the police, how were you treated?",
                         es="Pensando en su contacto más reciente con la policía, ¿cómo lo/la trataron?",
-                        zh_hans="回想您最近一次和警察的接触,您觉得警察对您的态度怎么样?",
+                        zh_hans="回想您最近一次和警察的接触，您觉得警察对您的态度怎么样？",
                     ),
                     "choices": [
                         {"code": "very_well", "label": _t("Very well", "Muy bien", "很好")},
@@ -564,7 +603,7 @@ SURVEY = {
                     "text": _t(
                         en="How visible should police patrols be in your neighborhood?",
                         es="¿Qué tan visible debería ser el patrullaje de la policía en su vecindario?",
-                        zh_hans="您希望在社区里看到更多还是更少的警察巡逻?",
+                        zh_hans="您希望在社区里看到更多还是更少的警察巡逻？",
                     ),
                     "choices": [
                         {"code": "much_more", "label": _t("Much more than now", "Mucho más que ahora", "比现在多很多")},
@@ -582,7 +621,7 @@ SURVEY = {
                     "text": _t(
                         en="I would like officers to patrol on foot or by bike, not only in cars.",
                         es="Me gustaría que los agentes patrullen a pie o en bicicleta, no solo en carro.",
-                        zh_hans="我希望警察能步行或骑自行车巡逻,而不只是开车巡逻。",
+                        zh_hans="我希望警察能步行或骑自行车巡逻，而不只是开车巡逻。",
                     ),
                     "help_text": _AGREE_HELP,
                     "choices": _scale(LIKERT_AGREE),
@@ -594,12 +633,12 @@ SURVEY = {
                     "text": _t(
                         en="How satisfied are you with how quickly police come when people in your neighborhood call for help?",
                         es="¿Qué tan satisfecho/a está con la rapidez con que llega la policía cuando alguien en su vecindario pide ayuda?",
-                        zh_hans="社区里有人报警求助时,您对警察到场的速度满意吗?",
+                        zh_hans="社区里有人报警求助时，您对警察到场的速度满意吗？",
                     ),
                     "help_text": _t(
                         en="If you are not sure, you can skip this question.",
                         es="Si no está seguro/a, puede saltarse esta pregunta.",
-                        zh_hans="如果不确定,可以跳过这个问题。",
+                        zh_hans="如果不确定，可以跳过这个问题。",
                     ),
                     "choices": _scale(SATISFACTION_SCALE),
                 },
@@ -610,7 +649,7 @@ SURVEY = {
                     "text": _t(
                         en="How important is it to you that officers get to know the people who live in your neighborhood?",
                         es="¿Qué tan importante es para usted que los agentes conozcan a las personas que viven en su vecindario?",
-                        zh_hans="警察认识并了解社区居民,这对您来说有多重要?",
+                        zh_hans="警察认识并了解社区居民，这对您来说有多重要？",
                     ),
                     "choices": _scale(IMPORTANCE_SCALE),
                 },
@@ -632,7 +671,7 @@ SURVEY = {
                     "text": _t(
                         en="Who should respond when someone calls for help in each of these situations?",
                         es="Cuando alguien pide ayuda en cada una de estas situaciones, ¿quién debería responder?",
-                        zh_hans="遇到以下情况有人求助时,您认为应该由谁来处理?",
+                        zh_hans="遇到以下情况有人求助时，您认为应该由谁来处理？",
                     ),
                     "help_text": _t(
                         en="Choose one answer for each situation.",
@@ -667,11 +706,11 @@ SURVEY = {
                         {"code": "respond_noise", "text": _t(
                             "A noise complaint (loud music or a party)",
                             "Una queja por ruido (música alta o una fiesta)",
-                            "噪音投诉(音乐太吵或聚会太吵)")},
+                            "噪音投诉（音乐太吵或聚会太吵）")},
                         {"code": "respond_domestic", "text": _t(
                             "A domestic dispute (an argument at home between family members or partners)",
                             "Un pleito en casa entre familiares o entre pareja",
-                            "家庭纠纷(家人或伴侣在家中争吵)")},
+                            "家庭纠纷（家人或伴侣在家中争吵）")},
                         {"code": "respond_youth", "text": _t(
                             "Young people gathering outside",
                             "Jóvenes reunidos en la calle",
@@ -693,7 +732,7 @@ SURVEY = {
                     "text": _t(
                         en="Which training should be a top priority for officers?",
                         es="¿Qué capacitación debería ser una prioridad para los agentes?",
-                        zh_hans="您认为警察最应该优先接受哪些培训?",
+                        zh_hans="您认为警察最应该优先接受哪些培训？",
                     ),
                     "help_text": _t(
                         en="Choose the ones that matter most to you.",
@@ -704,7 +743,7 @@ SURVEY = {
                         {"code": "de_escalation", "label": _t(
                             "De-escalation (calming tense situations)",
                             "Desescalada (calmar situaciones tensas)",
-                            "缓和冲突(让紧张的局面平静下来)")},
+                            "缓和冲突（让紧张的局面平静下来）")},
                         {"code": "mental_health_response", "label": _t(
                             "Responding to mental-health crises",
                             "Cómo responder a crisis de salud mental",
@@ -712,7 +751,7 @@ SURVEY = {
                         {"code": "fair_treatment_bias", "label": _t(
                             "Fair treatment and avoiding bias",
                             "Trato justo y cómo evitar prejuicios",
-                            "公平待人,避免偏见")},
+                            "公平待人，避免偏见")},
                         {"code": "language_culture", "label": _t(
                             "Language access and cultural awareness",
                             "Acceso a idiomas y respeto a otras culturas",
@@ -724,7 +763,7 @@ SURVEY = {
                         {"code": "trauma_informed", "label": _t(
                             "Trauma-informed response (understanding how trauma affects people)",
                             "Atención informada sobre el trauma (entender cómo el trauma afecta a las personas)",
-                            "创伤知情应对(了解创伤对人的影响)")},
+                            "创伤知情应对（了解创伤对人的影响）")},
                         {"code": "other", "label": _OTHER, "is_other": True},
                     ],
                 },
@@ -735,12 +774,12 @@ SURVEY = {
                     "text": _t(
                         en="Officers are held accountable for misconduct.",
                         es="Cuando un agente actúa mal en su trabajo, tiene que rendir cuentas.",
-                        zh_hans="警察如有不当行为,会被追究责任。",
+                        zh_hans="警察如有不当行为，会被追究责任。",
                     ),
                     "help_text": _t(
                         en="Misconduct means breaking rules or laws, or treating people badly on the job. Tell us how much you agree or disagree.",
                         es="Actuar mal quiere decir romper reglas o leyes, o tratar mal a la gente en el trabajo. Díganos qué tan de acuerdo o en desacuerdo está.",
-                        zh_hans="不当行为是指警察在执勤时违反规定或法律,或者对人态度恶劣。请告诉我们您在多大程度上同意这句话。",
+                        zh_hans="不当行为是指警察在执勤时违反规定或法律，或者对人态度恶劣。请告诉我们您在多大程度上同意这句话。",
                     ),
                     "choices": _scale(LIKERT_AGREE),
                 },
@@ -762,7 +801,7 @@ SURVEY = {
                     "text": _t(
                         en="In a few words, what is the biggest safety concern on your block?",
                         es="En pocas palabras, ¿cuál es el mayor problema de seguridad en su cuadra?",
-                        zh_hans="简单说说,您住的街区最大的安全问题是什么?",
+                        zh_hans="简单说说，您住的街区最大的安全问题是什么？",
                     ),
                     "help_text": _NO_NAMES_HELP,
                 },
@@ -773,7 +812,7 @@ SURVEY = {
                     "text": _t(
                         en="What is one thing that would make you feel safer?",
                         es="¿Qué es una cosa que le haría sentirse más seguro/a?",
-                        zh_hans="有什么事情能让您感觉更安全?请说一件。",
+                        zh_hans="有什么事情能让您感觉更安全？请说一件。",
                     ),
                     "help_text": _NO_NAMES_HELP,
                 },
@@ -784,12 +823,12 @@ SURVEY = {
                     "text": _t(
                         en="How would you like to hear about the results of this survey?",
                         es="¿Cómo le gustaría enterarse de los resultados de esta encuesta?",
-                        zh_hans="您希望通过什么方式了解这次调查的结果?",
+                        zh_hans="您希望通过什么方式了解这次调查的结果？",
                     ),
                     "help_text": _t(
                         en="Choose all that apply. This survey does not ask for your phone or email. To sign up for updates, contact the organization shown on this page.",
                         es="Marque todas las que correspondan. Esta encuesta no le pide su teléfono ni su correo. Para recibir noticias, comuníquese con la organización que aparece en esta página.",
-                        zh_hans="可多选。本问卷不会询问您的电话或邮箱。如想收到最新消息,请联系本页显示的组织。",
+                        zh_hans="可多选。本问卷不会询问您的电话或邮箱。如想收到最新消息，请联系本页显示的组织。",
                     ),
                     "choices": [
                         {"code": "community_meeting", "label": _t(
@@ -799,7 +838,7 @@ SURVEY = {
                             "Por medio de la organización que compartió esta encuesta",
                             "通过分享这份问卷的组织")},
                         {"code": "social_media", "label": _t(
-                            "Social media", "Redes sociales", "社交媒体(如微信、Facebook)")},
+                            "Social media", "Redes sociales", "社交媒体（如微信、Facebook）")},
                         {"code": "text_message", "label": _t(
                             "Text message", "Mensaje de texto", "手机短信")},
                         {"code": "email", "label": _t(
@@ -821,7 +860,7 @@ SURVEY = {
                     "text": _t(
                         en="How many people live in your household, including you?",
                         es="¿Cuántas personas viven en su hogar, incluido/a usted?",
-                        zh_hans="您家里一共住了几个人(包括您自己)?",
+                        zh_hans="您家里一共住了几个人（包括您自己）？",
                     ),
                 },
                 {
@@ -831,10 +870,9 @@ SURVEY = {
                     "text": _t(
                         en="What is your age group?",
                         es="¿En qué grupo de edad está usted?",
-                        zh_hans="您的年龄段是?",
+                        zh_hans="您的年龄段是？",
                     ),
                     "choices": [
-                        {"code": "under_18", "label": _t("Under 18", "Menos de 18 años", "18岁以下")},
                         {"code": "age_18_24", "label": _t("18 to 24", "De 18 a 24 años", "18至24岁")},
                         {"code": "age_25_34", "label": _t("25 to 34", "De 25 a 34 años", "25至34岁")},
                         {"code": "age_35_44", "label": _t("35 to 44", "De 35 a 44 años", "35至44岁")},
@@ -851,14 +889,14 @@ SURVEY = {
                     "text": _t(
                         en="What language do you speak most at home?",
                         es="¿Qué idioma habla más en su casa?",
-                        zh_hans="您在家里最常说哪种语言?",
+                        zh_hans="您在家里最常说哪种语言？",
                     ),
                     "choices": [
                         {"code": "english", "label": _t("English", "Inglés", "英语")},
                         {"code": "spanish", "label": _t("Spanish", "Español", "西班牙语")},
-                        {"code": "mandarin", "label": _t("Chinese (Mandarin)", "Chino (mandarín)", "中文(普通话)")},
-                        {"code": "cantonese", "label": _t("Chinese (Cantonese)", "Chino (cantonés)", "中文(粤语)")},
-                        {"code": "toishanese", "label": _t("Chinese (Toishanese)", "Chino (toisanés)", "中文(台山话)")},
+                        {"code": "mandarin", "label": _t("Chinese (Mandarin)", "Chino (mandarín)", "中文（普通话）")},
+                        {"code": "cantonese", "label": _t("Chinese (Cantonese)", "Chino (cantonés)", "中文（粤语）")},
+                        {"code": "toishanese", "label": _t("Chinese (Toishanese)", "Chino (toisanés)", "中文（台山话）")},
                         {"code": "other", "label": _OTHER, "is_other": True},
                         {"code": "prefer_not", "label": _PREFER_NOT},
                     ],
@@ -881,12 +919,12 @@ DISCUSSION_GUIDE = {
     "title": _t(
         en="Community Listening Session: Safety and Community-Engaged Policing",
         es="Sesión para escuchar a la comunidad: seguridad y policía con participación comunitaria",
-        zh_hans="社区倾听会:公共安全与社区参与式警务",
+        zh_hans="社区倾听会：公共安全与社区参与式警务",
     ),
     "description": _t(
         en="A guided group conversation of about 90 minutes about safety and policing in the neighborhood.",
         es="Una conversación en grupo de unos 90 minutos sobre la seguridad y la policía en el vecindario.",
-        zh_hans="一次约90分钟的小组讨论,话题是社区安全和警务。",
+        zh_hans="一次约90分钟的小组讨论，话题是社区安全和警务。",
     ),
     "intro": _t(
         en=(
@@ -904,8 +942,8 @@ DISCUSSION_GUIDE = {
             "compartiremos con la Oficina del Alcalde y el Departamento de Policía de Chicago."
         ),
         zh_hans=(
-            "感谢大家的到来。芝加哥各地的社区组织都在举办这样的交流会,听取居民对公共安全和警务的期望。"
-            "回答没有对错之分。请大家轮流发言,尊重彼此的看法。我们会整理大家的意见(不记录姓名),"
+            "感谢大家的到来。芝加哥各地的社区组织都在举办这样的交流会，听取居民对公共安全和警务的期望。"
+            "回答没有对错之分。请大家轮流发言，尊重彼此的看法。我们会整理大家的意见（不记录姓名），"
             "并转达给市长办公室和芝加哥警察局。"
         ),
     ),
@@ -942,16 +980,16 @@ DISCUSSION_GUIDE = {
             "acuerdo en participar? ¿Alguien tiene preguntas antes de empezar?"
         ),
         zh_hans=(
-            "开始之前,有几件事想先告诉大家。本次交流会由我们社区组织和社区安全协作组织共同举办。\n\n"
-            "参加完全自愿。任何问题您都可以不回答,也可以随时离开。\n\n"
+            "开始之前，有几件事想先告诉大家。本次交流会由我们社区组织和社区安全协作组织共同举办。\n\n"
+            "参加完全自愿。任何问题您都可以不回答，也可以随时离开。\n\n"
             "会有一位工作人员做记录。我们不会记下您的姓名或任何能认出您的信息。"
-            "我们可能会引用大家说的一两句话,但绝不会附上姓名。谈到别人时请不要说出姓名,"
+            "我们可能会引用大家说的一两句话，但绝不会附上姓名。谈到别人时请不要说出姓名，"
             "也请不要把别人在这里说的话传出去。\n\n"
-            "只有我们组织和协作组织的工作人员能看到记录,市政府只会收到总结。"
-            "记录会保存36个月,之后删除。\n\n"
-            "这里不是报案的地方。如需紧急帮助,请拨打911。如果讨论让您感到难受,"
-            "您可以随时离开会场,也可以拨打或发短信到988寻求支持。\n\n"
-            "如果之后有疑问,可以联系我们组织。大家都同意参加吗?开始之前还有什么问题吗?"
+            "只有我们组织和协作组织的工作人员能看到记录，市政府只会收到总结。"
+            "记录会保存36个月，之后删除。\n\n"
+            "这里不是报案的地方。如需紧急帮助，请拨打911。如果讨论让您感到难受，"
+            "您可以随时离开会场，也可以拨打或发短信到988寻求支持。\n\n"
+            "如果之后有疑问，可以联系我们组织。大家都同意参加吗？开始之前还有什么问题吗？"
         ),
     ),
     "thank_you_text": _t(
@@ -965,8 +1003,8 @@ DISCUSSION_GUIDE = {
             "los próximos pasos."
         ),
         zh_hans=(
-            "感谢大家今天抽出时间,分享自己的经历。您说的每句话都很重要。"
-            "我们会把总结交给市政府,之后也会回来告诉大家我们了解到的情况和下一步安排。"
+            "感谢大家今天抽出时间，分享自己的经历。您说的每句话都很重要。"
+            "我们会把总结交给市政府，之后也会回来告诉大家我们了解到的情况和下一步安排。"
         ),
     ),
     "sections": [
@@ -981,7 +1019,7 @@ DISCUSSION_GUIDE = {
                     "text": _t(
                         en="What does feeling safe mean to you and your family in this neighborhood?",
                         es="¿Qué significa para usted y su familia sentirse seguros en este vecindario?",
-                        zh_hans="对您和家人来说,在这个社区里“感到安全”意味着什么?",
+                        zh_hans="对您和家人来说，在这个社区里“感到安全”意味着什么？",
                     ),
                     "help_text": _t(
                         en=(
@@ -994,8 +1032,8 @@ DISCUSSION_GUIDE = {
                             "últimos años?"
                         ),
                         zh_hans=(
-                            "热身问题:让每个人都有机会发言。追问:您在什么地方、什么时候觉得最安全?"
-                            "什么时候最不安全?这几年有什么变化?"
+                            "热身问题：让每个人都有机会发言。追问：您在什么地方、什么时候觉得最安全？"
+                            "什么时候最不安全？这几年有什么变化？"
                         ),
                     ),
                 },
@@ -1006,7 +1044,7 @@ DISCUSSION_GUIDE = {
                     "text": _t(
                         en="What have your experiences with police in this neighborhood been like, good or bad?",
                         es="¿Cómo han sido sus experiencias con la policía en este vecindario, buenas o malas?",
-                        zh_hans="您在这个社区和警察打交道的经历是怎样的?好的、不好的都可以说。",
+                        zh_hans="您在这个社区和警察打交道的经历是怎样的？好的、不好的都可以说。",
                     ),
                     "help_text": _t(
                         en=(
@@ -1020,8 +1058,8 @@ DISCUSSION_GUIDE = {
                             "diferencia? ¿Qué hizo que una buena experiencia fuera buena?"
                         ),
                         zh_hans=(
-                            "提醒大家不要说出姓名。追问:警察对您的态度怎么样?语言或移民身份有没有影响?"
-                            "好的经历好在哪里?"
+                            "提醒大家不要说出姓名。追问：警察对您的态度怎么样？语言或移民身份有没有影响？"
+                            "好的经历好在哪里？"
                         ),
                     ),
                 },
@@ -1032,7 +1070,7 @@ DISCUSSION_GUIDE = {
                     "text": _t(
                         en="When someone calls for help, who should respond? Does it depend on the situation?",
                         es="Cuando alguien pide ayuda, ¿quién debería responder? ¿Depende de la situación?",
-                        zh_hans="有人求助时,应该由谁来处理?会不会因情况不同而不同?",
+                        zh_hans="有人求助时，应该由谁来处理？会不会因情况不同而不同？",
                     ),
                     "help_text": _t(
                         en=(
@@ -1046,8 +1084,8 @@ DISCUSSION_GUIDE = {
                             "en la comunidad ya ayuda? ¿Qué haría falta?"
                         ),
                         zh_hans=(
-                            "追问:精神健康危机、无家可归者、年轻人聚集、家庭纠纷、噪音投诉等情况。"
-                            "社区里现在有谁在帮忙?还需要哪些条件?"
+                            "追问：精神健康危机、无家可归者、年轻人聚集、家庭纠纷、噪音投诉等情况。"
+                            "社区里现在有谁在帮忙？还需要哪些条件？"
                         ),
                     ),
                 },
@@ -1058,7 +1096,7 @@ DISCUSSION_GUIDE = {
                     "text": _t(
                         en="If community-engaged policing worked well here, what would it look like?",
                         es="Si aquí la policía trabajara bien con la comunidad, ¿cómo se vería eso?",
-                        zh_hans="如果社区参与式警务在这里做得好,会是什么样子?",
+                        zh_hans="如果社区参与式警务在这里做得好，会是什么样子？",
                     ),
                     "help_text": _t(
                         en=(
@@ -1072,8 +1110,8 @@ DISCUSSION_GUIDE = {
                             "¿Qué podría hacer la comunidad?"
                         ),
                         zh_hans=(
-                            "追问:警察的做法会有什么不同?您会在哪里、多久见到他们一次?"
-                            "居民怎样才能有发言权?社区自己可以做些什么?"
+                            "追问：警察的做法会有什么不同？您会在哪里、多久见到他们一次？"
+                            "居民怎样才能有发言权？社区自己可以做些什么？"
                         ),
                     ),
                 },
@@ -1084,7 +1122,7 @@ DISCUSSION_GUIDE = {
                     "text": _t(
                         en="What training should officers have, and how should they be held accountable?",
                         es="¿Qué capacitación deberían tener los agentes y cómo deberían rendir cuentas?",
-                        zh_hans="警察应该接受哪些培训?出了问题应该怎样追究责任?",
+                        zh_hans="警察应该接受哪些培训？出了问题应该怎样追究责任？",
                     ),
                     "help_text": _t(
                         en=(
@@ -1098,8 +1136,8 @@ DISCUSSION_GUIDE = {
                             "agente trata mal a alguien? ¿Cómo sabría usted que se resolvió?"
                         ),
                         zh_hans=(
-                            "追问:哪些能力最重要(缓和冲突、精神健康、语言、与青少年相处)?"
-                            "警察对人态度恶劣时应该怎么处理?您怎样才能知道事情已经处理了?"
+                            "追问：哪些能力最重要（缓和冲突、精神健康、语言、与青少年相处）？"
+                            "警察对人态度恶劣时应该怎么处理？您怎样才能知道事情已经处理了？"
                         ),
                     ),
                 },
@@ -1110,7 +1148,7 @@ DISCUSSION_GUIDE = {
                     "text": _t(
                         en="What is one thing you want the Mayor's Office and the Police Department to hear from you?",
                         es="¿Qué es una cosa que usted quiere que escuchen la Oficina del Alcalde y el Departamento de Policía?",
-                        zh_hans="您最想让市长办公室和警察局听到的一句话是什么?",
+                        zh_hans="您最想让市长办公室和警察局听到的一句话是什么？",
                     ),
                     "help_text": _t(
                         en=(
@@ -1122,7 +1160,7 @@ DISCUSSION_GUIDE = {
                             "principales para confirmar que los entendió bien."
                         ),
                         zh_hans=(
-                            "结束环节:请每个人轮流发言。最后把主要观点复述一遍,确认记录无误。"
+                            "结束环节：请每个人轮流发言。最后把主要观点复述一遍，确认记录无误。"
                         ),
                     ),
                 },
@@ -1159,12 +1197,12 @@ SAMPLE_TEXT_ANSWERS = {
             "La gente tiene miedo de llamar a la policía por su estatus migratorio.",
         ],
         "zh_hans": [
-            "晚上街上太黑,路灯不够。",
+            "晚上街上太黑，路灯不够。",
             "有老人在路上被抢。",
-            "车窗被砸,车里东西被偷。",
+            "车窗被砸，车里东西被偷。",
             "有人骚扰亚裔居民。",
             "地铁站附近晚上不安全。",
-            "车开得太快,过马路很危险。",
+            "车开得太快，过马路很危险。",
             "报警时没人会说中文。",
             "入室盗窃。",
         ],
@@ -1191,14 +1229,14 @@ SAMPLE_TEXT_ANSWERS = {
             "Reuniones entre vecinos y policías para conocernos y hablar de los problemas de la cuadra.",
         ],
         "zh_hans": [
-            "希望警察多在街上步行巡逻,和居民打招呼,互相认识。",
-            "晚上从地铁站走回家的路太黑,希望多装一些路灯。",
-            "报警的时候,希望有会说普通话或粤语的人帮忙。",
-            "老人被抢的事情,希望警察更重视,处理得更快。",
-            "社区里多办一些老人和孩子的活动,大家互相照应。",
-            "有人精神状况不好时,派专业人员来处理,而不只是派警察。",
-            "希望出警快一点,上次等了很久才有人来。",
-            "定期开社区会议,让居民和警察面对面交流。",
+            "希望警察多在街上步行巡逻，和居民打招呼，互相认识。",
+            "晚上从地铁站走回家的路太黑，希望多装一些路灯。",
+            "报警的时候，希望有会说普通话或粤语的人帮忙。",
+            "老人被抢的事情，希望警察更重视，处理得更快。",
+            "社区里多办一些老人和孩子的活动，大家互相照应。",
+            "有人精神状况不好时，派专业人员来处理，而不只是派警察。",
+            "希望出警快一点，上次等了很久才有人来。",
+            "定期开社区会议，让居民和警察面对面交流。",
         ],
     },
 }

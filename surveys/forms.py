@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from .content import inline
@@ -15,7 +16,7 @@ ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
 
 def normalize_input(value):
-    """What phones really send: full-width digits (NFKC), stray spaces."""
+    """What phones really send: full-width digits and letters (NFKC), stray spaces."""
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
@@ -23,18 +24,17 @@ class LenientDecimalField(forms.DecimalField):
     """A number as residents type it: full-width digits, spaces, a decimal comma."""
 
     def to_python(self, value):
-        value = normalize_input(str(value) if value is not None else "")
+        value = normalize_input(str(value) if value is not None else "").replace(" ", "")
         if "," in value and "." not in value:
             value = value.replace(",", ".")
-        value = value.replace(" ", "")
         if value in self.empty_values:
             return None
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise ValidationError(_("Enter a number, for example 3."), code="invalid") from None
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if not number.is_finite():
-            raise ValidationError(_("Enter a number, for example 3."), code="invalid")
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
 
 
@@ -50,7 +50,7 @@ class ZipCodeField(forms.CharField):
 
 class TextField(forms.CharField):
     def to_python(self, value):
-        return normalize_input(super().to_python(value)) if value else ""
+        return normalize_input(super().to_python(value))
 
 
 def field_name(question):
@@ -61,38 +61,67 @@ def other_field_name(question):
     return f"q-{question.code}-other"
 
 
-class ResponseForm(forms.Form):
-    """The one validator of a resident's answers to an instrument's questions.
+def hidden_questions(questions, answers):
+    """Ids of the questions that skip logic hides, given the answers so far.
 
-    Built from the instrument's questions (with their choices prefetched); `answers()` turns
-    the cleaned data into unsaved Answer rows for `store_response`.
+    `answers` maps field names to lists of submitted values (a QueryDict or a draft). Skip
+    logic only refers to earlier sections, so one pass in order is enough; a matrix's rows
+    are hidden with it, and a question whose condition is itself hidden is hidden too.
+    """
+    by_id = {q.pk: q for q in questions}
+    hidden = set()
+    for question in questions:
+        if question.parent_id in hidden:
+            hidden.add(question.pk)
+            continue
+        condition = question.show_if_question_id
+        if not condition:
+            continue
+        source = by_id.get(condition)
+        given = set(answers.get(field_name(source), []) if source else [])
+        if source is None or condition in hidden or not given & set(question.show_if_choices):
+            hidden.add(question.pk)
+    return hidden
+
+
+def as_answer_data(answers):
+    """A draft's {name: [values]} as form data."""
+    return MultiValueDict({name: list(values) for name, values in answers.items()})
+
+
+class ResponseForm(forms.Form):
+    """The one validator of a resident's answers.
+
+    Built from questions (with their choices prefetched) minus the ones skip logic hides:
+    one section's for a step, all of them for the final check. `answers()` turns the cleaned
+    data into unsaved Answer rows for `store_response`.
     """
 
-    def __init__(self, questions, *args, areas=(), ask_consent=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.questions = [q for q in questions if q.type != Question.Type.MATRIX]
+    def __init__(self, questions, data=None, *, areas=(), hidden=frozenset(), kiosk=False, **kw):
+        super().__init__(data, **kw)
         self.matrices = {q.pk: q for q in questions if q.type == Question.Type.MATRIX}
-        self.by_code = {q.code: q for q in questions}
+        self.questions = [
+            q for q in questions if q.type != Question.Type.MATRIX and q.pk not in hidden
+        ]
+        self.shown_matrices = [m for m in self.matrices.values() if m.pk not in hidden]
         self.areas = {str(area.pk): area for area in areas}
+        self.kiosk = kiosk
         area_choices = [(str(area.pk), area.name) for area in areas]
-        if ask_consent:
-            self.fields["consent"] = forms.BooleanField(
-                label=_("I have read this and I agree to take part."),
-                error_messages={"required": _("Please agree to take part, or close this page.")},
-            )
-        for question in questions:
-            if question.type == Question.Type.MATRIX:
-                continue
+        for question in self.questions:
             self.fields[field_name(question)] = self.make_field(question, area_choices)
             if any(c.is_other for c in self.choices_of(question)):
                 self.fields[other_field_name(question)] = TextField(
                     label=_("Other, please specify"),
                     required=False,
                     max_length=DEFAULT_SHORT_TEXT_LENGTH,
+                    widget=forms.TextInput(attrs=self.text_attrs()),
                 )
-        self.hidden = self.hidden_questions()
-        for question in self.hidden:
-            self.fields[field_name(question)].required = False
+
+    def text_attrs(self, **attrs):
+        # On a shared tablet the browser must not offer the previous person's answers.
+        if self.kiosk:
+            attrs["autocomplete"] = "off"
+        return attrs
 
     def choices_of(self, question):
         source = self.matrices.get(question.parent_id, question)
@@ -120,11 +149,17 @@ class ResponseForm(forms.Form):
         if question.type == T.AREA:
             return forms.ChoiceField(
                 choices=[("", _("Choose a community area"))]
-                + area_choices
                 + [
                     (Answer.Special.DONT_KNOW, _("I don't know")),
                     (Answer.Special.PREFER_NOT, _("Prefer not to say")),
-                ],
+                ]
+                + area_choices,
+                widget=forms.Select(
+                    attrs={
+                        "class": "area-select",
+                        "data-filter-label": _("Type a few letters to shorten the list"),
+                    }
+                ),
                 **common,
             )
         if question.type == T.NUMBER:
@@ -133,81 +168,75 @@ class ResponseForm(forms.Form):
                 max_value=question.max_value,
                 max_digits=12,
                 decimal_places=2,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                widget=forms.TextInput(attrs=self.text_attrs(inputmode="decimal", size=8)),
                 **common,
             )
         if question.type == T.ZIP:
             return ZipCodeField(
                 max_length=10,
                 widget=forms.TextInput(
-                    attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 10}
+                    attrs=self.text_attrs(
+                        inputmode="numeric", autocomplete="postal-code", size=10
+                    )
                 ),
                 **common,
             )
         if question.type == T.LONG_TEXT:
             return TextField(
                 max_length=question.max_length or DEFAULT_LONG_TEXT_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 4}),
+                widget=forms.Textarea(attrs=self.text_attrs(rows=4)),
                 **common,
             )
-        return TextField(max_length=question.max_length or DEFAULT_SHORT_TEXT_LENGTH, **common)
-
-    def raw_codes(self, question):
-        name = field_name(question)
-        if not self.is_bound:
-            return set()
-        if question.type == Question.Type.MULTIPLE:
-            return set(self.data.getlist(name)) if hasattr(self.data, "getlist") else set()
-        return {self.data.get(name)}
-
-    def hidden_questions(self):
-        """Questions whose skip condition the submitted answers do not meet."""
-        hidden = set()
-        for question in self.questions:
-            condition = question.show_if_question_id
-            if not condition:
-                continue
-            source = next((q for q in self.questions if q.pk == condition), None)
-            if (
-                source is None
-                or source in hidden
-                or not (self.raw_codes(source) & set(question.show_if_choices))
-            ):
-                hidden.add(question)
-        return hidden
+        return TextField(
+            max_length=question.max_length or DEFAULT_SHORT_TEXT_LENGTH,
+            widget=forms.TextInput(attrs=self.text_attrs()),
+            **common,
+        )
 
     def clean(self):
         cleaned = super().clean()
-        for question in self.hidden:
-            cleaned.pop(field_name(question), None)
-            self.errors.pop(field_name(question), None)
         for question in self.questions:
             other = other_field_name(question)
-            if other not in self.fields or question in self.hidden:
+            if other not in self.fields:
                 continue
             chosen = cleaned.get(field_name(question)) or []
             if isinstance(chosen, str):
                 chosen = [chosen]
             other_codes = {c.code for c in self.choices_of(question) if c.is_other}
             if set(chosen) & other_codes and not cleaned.get(other):
-                self.add_error(other, _("Please say what “other” means for you."))
+                self.add_error(other, _("Please write your answer for “Other”."))
         return cleaned
 
+    def is_tampered(self):
+        """True for input no page of ours can send: unknown fields or choices, overlong text."""
+        if not self.is_bound:
+            return False
+        known = set(self.fields)
+        if any(name.startswith("q-") and name not in known for name in self.data):
+            return True
+        for name, field in self.fields.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if not isinstance(field, forms.MultipleChoiceField) and len(values) > 1:
+                return True
+        self.is_valid()
+        return any(
+            error.code in {"invalid_choice", "max_length"}
+            for errors in self.errors.as_data().values()
+            for error in errors
+        )
+
     def answers(self):
-        """Unsaved Answer rows for the cleaned data; hidden questions have none."""
+        """Unsaved Answer rows for the cleaned data."""
         answers = []
+        T = Question.Type
         for question in self.questions:
-            if question in self.hidden:
-                continue
             value = self.cleaned_data.get(field_name(question))
             if value in (None, "", []):
                 continue
-            choices = {c.code: c for c in self.choices_of(question)}
-            T = Question.Type
             if question.is_matrix_row or question.type in (T.SINGLE, T.LIKERT, T.MULTIPLE):
-                codes = value if isinstance(value, list) else [value]
+                choices = {c.code: c for c in self.choices_of(question)}
                 other_text = self.cleaned_data.get(other_field_name(question), "")
-                for code in codes:
+                for code in value if isinstance(value, list) else [value]:
                     choice = choices[code]
                     answers.append(
                         Answer(
@@ -230,22 +259,32 @@ class ResponseForm(forms.Form):
     def area(self):
         """The community area the resident named, for the response itself."""
         for question in self.questions:
-            if question.type == Question.Type.AREA and question not in self.hidden:
+            if question.type == Question.Type.AREA:
                 value = self.cleaned_data.get(field_name(question))
                 if value in self.areas:
                     return self.areas[value]
         return None
 
-    def display_sections(self, sections):
-        """Sections with their bound fields in order: matrices carry their rows."""
-        by_section = {section.pk: [] for section in sections}
+    def ineligible(self):
+        """True when an eligibility question was answered with a choice that ends the survey."""
+        for question in self.questions:
+            if question.eligible_choices:
+                value = self.cleaned_data.get(field_name(question))
+                if value and value not in question.eligible_choices:
+                    return True
+        return False
+
+    def display_items(self):
+        """The shown questions in order, as bound fields; a matrix carries its rows."""
         rows = {}
         for question in self.questions:
             if question.parent_id:
                 rows.setdefault(question.parent_id, []).append(self[field_name(question)])
-        ordered = sorted([*self.questions, *self.matrices.values()], key=lambda q: (q.order, q.pk))
-        for question in ordered:
-            if question.parent_id or question.section_id not in by_section:
+        items = []
+        for question in sorted(
+            [*self.questions, *self.shown_matrices], key=lambda q: (q.order, q.pk)
+        ):
+            if question.parent_id:
                 continue
             item = {"question": question}
             if question.type == Question.Type.MATRIX:
@@ -254,8 +293,8 @@ class ResponseForm(forms.Form):
                 item["field"] = self[field_name(question)]
                 if other_field_name(question) in self.fields:
                     item["other"] = self[other_field_name(question)]
-            by_section[question.section_id].append(item)
-        return [{"section": s, "items": by_section[s.pk]} for s in sections]
+            items.append(item)
+        return items
 
     def error_links(self):
         """The error summary: a link to each field in error, in page order."""
@@ -264,9 +303,16 @@ class ResponseForm(forms.Form):
             if name not in self.errors:
                 continue
             bound = self[name]
-            widget = field.widget
             anchor = bound.auto_id
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
                 anchor = f"{bound.auto_id}_0"
             links.append({"anchor": anchor, "label": field.label, "errors": self.errors[name]})
         return links
+
+    def draft_values(self):
+        """This page's submitted values, raw, to keep in the draft (valid or not)."""
+        return {
+            name: [v for v in self.data.getlist(name) if v != ""]
+            for name in self.fields
+            if hasattr(self.data, "getlist")
+        }

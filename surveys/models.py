@@ -381,7 +381,7 @@ class Question(StructureModel):
     )
     show_if_question = models.ForeignKey(
         "self",
-        verbose_name=_("show only if this question"),
+        verbose_name=_("skip logic: question"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -390,9 +390,19 @@ class Question(StructureModel):
     )
     show_if_choices = ArrayField(
         models.CharField(max_length=60),
-        verbose_name=_("was answered with one of these choice codes"),
+        verbose_name=_("skip logic: choice codes that show this question"),
         default=list,
         blank=True,
+    )
+    eligible_choices = ArrayField(
+        models.CharField(max_length=60),
+        verbose_name=_("eligibility: choice codes that may continue"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Makes this an eligibility question of the first section: any other answer ends "
+            "the survey politely and stores nothing."
+        ),
     )
 
     structure_fields = (
@@ -408,6 +418,7 @@ class Question(StructureModel):
         "max_value",
         "show_if_question",
         "show_if_choices",
+        "eligible_choices",
     )
     objects = StructureQuerySet.as_manager()
 
@@ -458,6 +469,15 @@ class Question(StructureModel):
                 if unknown or not self.show_if_choices:
                     errors["show_if_choices"] = _(
                         "List one or more choice codes of that question: %(codes)s"
+                    ) % {"codes": ", ".join(sorted(known))}
+        if self.eligible_choices:
+            if not (self.section_id and self.section.number == 1):
+                errors["eligible_choices"] = _("Eligibility questions belong in the first section.")
+            else:
+                known = set(self.choices.values_list("code", flat=True)) if self.pk else set()
+                if self.pk and not set(self.eligible_choices) <= known:
+                    errors["eligible_choices"] = _(
+                        "List one or more choice codes of this question: %(codes)s"
                     ) % {"codes": ", ".join(sorted(known))}
         if errors:
             raise ValidationError(errors)
@@ -572,7 +592,7 @@ class CollectionLink(models.Model):
         return f"{self.organization} – {self.instrument} ({self.short_code})"
 
     def get_absolute_url(self):
-        return reverse("surveys:take", kwargs={"token": self.token})
+        return reverse("surveys:start", kwargs={"token": self.token})
 
     def get_short_url(self):
         return reverse("short_link", kwargs={"code": self.short_code})

@@ -3,7 +3,23 @@ from django.urls import path
 from . import views
 
 app_name = "surveys"
+
+
+def flow_patterns(prefix, ident):
+    """The same resident pages for a collection link and for a staff preview."""
+    return [
+        path(f"{ident}/", views.start, name=f"{prefix}start"),
+        path(f"{ident}/consent/", views.consent, name=f"{prefix}consent"),
+        path(f"{ident}/declined/", views.declined, name=f"{prefix}declined"),
+        path(f"{ident}/not-eligible/", views.ineligible, name=f"{prefix}ineligible"),
+        path(f"{ident}/step/<int:number>/", views.step, name=f"{prefix}step"),
+        path(f"{ident}/thanks/<str:rid>/", views.thanks, name=f"{prefix}thanks"),
+    ]
+
+
 urlpatterns = [
-    path("<str:token>/", views.take, name="take"),
-    path("<str:token>/thanks/<str:rid>/", views.thanks, name="thanks"),
+    *flow_patterns("", "s/<str:token>"),
+    *flow_patterns("preview_", "preview/<int:pk>"),
+    path("s/<str:token>/qr.svg", views.qr_code, name="qr"),
+    path("s/<str:token>/flyer/", views.flyer, name="flyer"),
 ]

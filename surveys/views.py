@@ -1,23 +1,41 @@
+"""The resident's survey: start, consent, one section per step, thank-you.
+
+Answers live in a server-side draft in the browser session until the last step stores the
+response through `store_response`, exactly once, keyed by the response id minted at consent.
+The same views serve a staff preview of any instrument, which stores nothing.
+"""
+
+import io
+import time
 import uuid
 
+import segno
+from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from organizations.models import Area
 
-from .forms import ResponseForm
+from . import ratelimit
+from .forms import ResponseForm, as_answer_data, hidden_questions
 from .models import Choice, CollectionLink, Instrument, Question, Response, store_response
 
 RESPONSE_ID_SALT = "surveys.response-id"
+HONEYPOT = "website"
 
 
 def sign_response_id(response_id, link):
-    return signing.dumps([response_id.hex, link.pk], salt=RESPONSE_ID_SALT, compress=False)
+    return signing.dumps([response_id.hex, link.pk if link else 0], salt=RESPONSE_ID_SALT)
 
 
 def unsign_response_id(value, link):
@@ -28,126 +46,448 @@ def unsign_response_id(value, link):
         response_id = uuid.UUID(hex=response_hex)
     except (TypeError, ValueError):
         raise signing.BadSignature("Malformed response id.") from None
-    if link_pk != link.pk:
+    if link_pk != (link.pk if link else 0):
         raise signing.BadSignature("Response id of another link.")
     return response_id
 
 
-def instrument_content(instrument):
-    """Sections, questions (choices prefetched) and areas: a fixed number of queries."""
-    sections = list(instrument.sections.all())
-    questions = list(
-        instrument.questions.select_related(None).prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+def community_areas():
+    """Areas change about never: kept in the cache so a step page costs no query for them."""
+    return cache.get_or_set(
+        "surveys:community-areas",
+        lambda: list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name")),
+        timeout=3600,
+    )
+
+
+class Flow:
+    """One way into an instrument: a collection link, or a staff preview."""
+
+    def __init__(self, request, instrument, link=None):
+        self.request = request
+        self.instrument = instrument
+        self.link = link
+        self.organization = link.organization if link else None
+        self.preview = link is None
+        self.kiosk = bool(link and link.kind == CollectionLink.Kind.KIOSK)
+        self.draft_key = f"draft:{link.token}" if link else f"draft:preview:{instrument.pk}"
+        self._questions = None
+
+    def url(self, name, *, language=None, **kwargs):
+        if self.preview:
+            name, ident = f"surveys:preview_{name}", {"pk": self.instrument.pk}
+        else:
+            name, ident = f"surveys:{name}", {"token": self.link.token}
+        with translation.override(language or get_language()):
+            return reverse(name, kwargs={**ident, **kwargs})
+
+    # Content: questions (with their sections) and choices, two queries for the whole flow.
+    @property
+    def questions(self):
+        if self._questions is None:
+            self._questions = list(
+                self.instrument.questions.select_related("section").prefetch_related(
+                    Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+                )
+            )
+        return self._questions
+
+    @property
+    def sections(self):
+        seen = {}
+        for question in self.questions:
+            if question.section_id and question.section_id not in seen:
+                seen[question.section_id] = question.section
+        return sorted(seen.values(), key=lambda s: s.number)
+
+    def areas(self, questions):
+        if any(q.type == Question.Type.AREA for q in questions):
+            return community_areas()
+        return []
+
+    # The draft.
+    def draft(self):
+        return self.request.session.get(self.draft_key)
+
+    def save_draft(self, draft):
+        self.request.session[self.draft_key] = draft
+
+    def clear_draft(self):
+        self.request.session.pop(self.draft_key, None)
+
+    def visible_steps(self, answers):
+        """Section numbers that have a question to show, given the answers so far."""
+        hidden = hidden_questions(self.questions, answers)
+        return sorted(
+            {
+                q.section.number
+                for q in self.questions
+                if q.pk not in hidden and q.section_id and not q.parent_id
+            }
+        ), hidden
+
+    def form(self, number, data=None, answers=None, hidden=frozenset()):
+        questions = [q for q in self.questions if q.section and q.section.number == number]
+        form = ResponseForm(
+            questions, data, areas=self.areas(questions), hidden=hidden, kiosk=self.kiosk
         )
+        if data is None and answers:
+            form.initial = {
+                name: values if isinstance(field, forms.MultipleChoiceField) else values[0]
+                for name, field in form.fields.items()
+                if (values := answers.get(name))
+            }
+        return form
+
+    def render(self, template, context=None, status=200):
+        context = {
+            "flow": self,
+            "instrument": self.instrument,
+            "organization": self.organization,
+            "link": self.link,
+            "preview": self.preview,
+            "kiosk": self.kiosk,
+            "switcher_languages": self.instrument.offered_languages or None,
+            **(context or {}),
+        }
+        response = render(self.request, template, context, status=status)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+def get_flow(request, token=None, pk=None):
+    """The flow for a link token (404 if unknown), or a preview for signed-in staff."""
+    if token is not None:
+        link = get_object_or_404(
+            CollectionLink.objects.select_related("instrument", "organization"), token=token
+        )
+        return Flow(request, link.instrument, link)
+    if not request.user.is_authenticated:
+        raise PreviewLogin
+    if not request.user.is_staff:
+        raise Http404
+    return Flow(request, get_object_or_404(Instrument, pk=pk))
+
+
+class PreviewLogin(Exception):
+    pass
+
+
+def flow_view(view):
+    """Resolve the flow, refuse unusable links, and keep resident pages out of caches."""
+
+    @never_cache
+    def wrapper(request, token=None, pk=None, **kwargs):
+        try:
+            flow = get_flow(request, token, pk)
+        except PreviewLogin:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not flow.preview and not flow.link.is_usable:
+            closed = (
+                flow.link.status == CollectionLink.Status.CLOSED
+                or flow.instrument.status == Instrument.Status.CLOSED
+            )
+            return flow.render(
+                "surveys/unavailable.html", {"closed": closed}, status=410 if closed else 200
+            )
+        wait = ratelimit.retry_after(
+            request, "pages", settings.RATE_LIMIT_PAGES, settings.RATE_LIMIT_WINDOW
+        )
+        if wait:
+            return rate_limited(request, wait, flow)
+        return view(request, flow, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def rate_limited(request, wait, flow=None):
+    minutes = max(1, round(wait / 60))
+    context = {"minutes": minutes}
+    response = (
+        flow.render("429.html", context, status=429)
+        if flow
+        else render(request, "429.html", context, status=429)
     )
-    areas = []
-    if any(q.type == Question.Type.AREA for q in questions):
-        areas = list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name"))
-    return sections, questions, areas
+    response["Retry-After"] = str(wait)
+    return response
 
 
-def render_instrument(request, instrument, form, sections, extra, status=200):
-    context = {
-        "instrument": instrument,
-        "form": form,
-        "sections": form.display_sections(sections),
-        "error_links": form.error_links() if form.is_bound and form.errors else [],
-        "switcher_languages": instrument.offered_languages or None,
-        **extra,
-    }
-    return render(request, "surveys/take.html", context, status=status)
+def bad_request(flow):
+    return flow.render("400.html", status=400)
 
 
-def get_link(token):
-    return get_object_or_404(
-        CollectionLink.objects.select_related("instrument", "organization"), token=token
+@flow_view
+@require_http_methods(["GET"])
+def start(request, flow):
+    """Start page: what this is, who asks, how long it takes, which language."""
+    draft = flow.draft()
+    return flow.render(
+        "surveys/start.html", {"has_draft": bool(draft and not draft.get("finished"))}
     )
 
 
-@never_cache
+@flow_view
 @require_http_methods(["GET", "POST"])
-def take(request, token):
-    """A resident answers an instrument through a collection link."""
-    link = get_link(token)
-    instrument = link.instrument
-    if not link.is_usable:
-        closed = (
-            link.status == CollectionLink.Status.CLOSED
-            or instrument.status == Instrument.Status.CLOSED
-        )
-        return render(
-            request,
-            "surveys/unavailable.html",
-            {"link": link, "instrument": instrument, "closed": closed},
-            status=410 if closed else 200,
-        )
+def consent(request, flow):
+    """Consent in the chosen language; agreeing mints the response id and starts a draft."""
+    if request.method == "POST":
+        if request.POST.get("decision") == "decline":
+            flow.clear_draft()
+            return redirect(flow.url("declined"))
+        if request.POST.get("decision") != "agree":
+            return bad_request(flow)
+        draft = flow.draft()
+        if not draft or draft.get("finished"):
+            flow.save_draft(
+                {
+                    "rid": sign_response_id(uuid.uuid4(), flow.link),
+                    "answers": {},
+                    "languages": [get_language()],
+                    "consent_version": flow.instrument.consent_version,
+                    "started": time.time(),
+                }
+            )
+        steps, _hidden = flow.visible_steps({})
+        return redirect(flow.url("step", number=steps[0] if steps else 1))
+    return flow.render("surveys/consent.html")
+
+
+@flow_view
+@require_http_methods(["GET"])
+def declined(request, flow):
+    return flow.render("surveys/declined.html")
+
+
+@flow_view
+@require_http_methods(["GET"])
+def ineligible(request, flow):
+    return flow.render("surveys/ineligible.html")
+
+
+@flow_view
+@require_http_methods(["GET", "POST"])
+def step(request, flow, number):
+    """One section of questions. Next validates it; Back and a language switch keep it as is."""
+    draft = flow.draft()
+    if draft and draft.get("finished"):
+        return redirect(flow.url("thanks", rid=draft["rid"]))
+    if not draft:
+        # A repeat of the last POST after the draft was closed (a kiosk's fresh session, a
+        # retry): the response id it carries decides.
+        posted = request.POST.get("rid", "")
+        if posted and already_stored(posted, flow):
+            return redirect(flow.url("thanks", rid=posted))
+        return redirect(flow.url("start"))
+    answers = draft["answers"]
+    steps, hidden = flow.visible_steps(answers)
+    if not steps:
+        raise Http404("This instrument has no questions.")
+    if number not in steps:
+        return redirect(flow.url("step", number=steps[0]))
 
     if request.method == "POST":
-        try:
-            response_id = unsign_response_id(request.POST.get("rid", ""), link)
-        except signing.BadSignature:
-            return render(request, "400.html", status=400)
-        signed_id = request.POST["rid"]
-        if Response.objects.filter(pk=response_id).exists():
-            return redirect("surveys:thanks", token=link.token, rid=signed_id)
-        sections, questions, areas = instrument_content(instrument)
-        form = ResponseForm(questions, request.POST, areas=areas, ask_consent=True)
+        if request.POST.get(HONEYPOT):
+            # Only a robot fills the invisible field: it gets a thank-you page, nothing stored.
+            flow.save_draft({"rid": draft["rid"], "finished": True})
+            return redirect(flow.url("thanks", rid=draft["rid"]))
+        form = flow.form(number, request.POST, hidden=hidden)
+        if form.is_tampered():
+            return bad_request(flow)
+        answers.update(form.draft_values())
+        switch_to = request.POST.get("switch_language")
+        if switch_to and switch_to in flow.instrument.offered_languages:
+            if switch_to not in draft["languages"]:
+                draft["languages"].append(switch_to)
+            flow.save_draft(draft)
+            return redirect(flow.url("step", number=number, language=switch_to))
+        if get_language() not in draft["languages"]:
+            draft["languages"].append(get_language())
+        flow.save_draft(draft)
+        steps, hidden = flow.visible_steps(answers)
+        position = steps.index(number) if number in steps else 0
+        if request.POST.get("action") == "back":
+            if position == 0:
+                return redirect(flow.url("consent"))
+            return redirect(flow.url("step", number=steps[position - 1]))
         if form.is_valid():
-            language = get_language()
-            response = Response(
-                id=response_id,
-                instrument=instrument,
-                organization=link.organization,
-                link=link,
-                channel=(
-                    Response.Channel.KIOSK
-                    if link.kind == CollectionLink.Kind.KIOSK
-                    else Response.Channel.WEB
-                ),
-                language=language,
-                languages_used=[language],
-                consented=True,
-                consent_version=instrument.consent_version,
-                area=form.area(),
-            )
-            store_response(response=response, answers=form.answers())
-            return redirect("surveys:thanks", token=link.token, rid=signed_id)
+            if form.ineligible():
+                flow.clear_draft()
+                return redirect(flow.url("ineligible"))
+            if position + 1 < len(steps):
+                return redirect(flow.url("step", number=steps[position + 1]))
+            return finish(request, flow, draft, number, hidden)
     else:
-        signed_id = sign_response_id(uuid.uuid4(), link)
-        sections, questions, areas = instrument_content(instrument)
-        form = ResponseForm(questions, areas=areas, ask_consent=True)
-    return render_instrument(
-        request,
-        instrument,
-        form,
-        sections,
-        {"link": link, "organization": link.organization, "rid": signed_id},
+        form = flow.form(number, answers=answers, hidden=hidden)
+    return render_step(flow, form, number, steps)
+
+
+def already_stored(signed, flow):
+    try:
+        response_id = unsign_response_id(signed, flow.link)
+    except signing.BadSignature:
+        return False
+    return Response.objects.filter(pk=response_id).exists()
+
+
+def render_step(flow, form, number, steps, notice=None):
+    section = next(s for s in flow.sections if s.number == number)
+    position = steps.index(number) + 1
+    return flow.render(
+        "surveys/step.html",
+        {
+            "form": form,
+            "section": section,
+            "items": form.display_items(),
+            "error_links": form.error_links() if form.is_bound and form.errors else [],
+            "position": position,
+            "total": len(steps),
+            "is_last": position == len(steps),
+            "notice": notice,
+        },
     )
+
+
+def finish(request, flow, draft, number, hidden):
+    """Check every answer of the draft once more and store the response, exactly once."""
+    rid = draft["rid"]
+    try:
+        response_id = unsign_response_id(rid, flow.link)
+    except signing.BadSignature:
+        return bad_request(flow)
+    if time.time() - draft["started"] < settings.MIN_SECONDS_TO_COMPLETE:
+        # Faster than a person can read: ask to check, keep everything.
+        form = flow.form(number, answers=draft["answers"], hidden=hidden)
+        steps, _ = flow.visible_steps(draft["answers"])
+        return render_step(flow, form, number, steps, notice="too_fast")
+    if flow.preview:
+        flow.save_draft({"rid": rid, "finished": True})
+        return redirect(flow.url("thanks", rid=rid))
+    wait = ratelimit.retry_after(
+        request, "submit", settings.RATE_LIMIT_SUBMISSIONS, settings.RATE_LIMIT_WINDOW
+    )
+    if wait:
+        return rate_limited(request, wait, flow)
+    full = ResponseForm(
+        flow.questions,
+        as_answer_data(draft["answers"]),
+        areas=flow.areas(flow.questions),
+        hidden=hidden,
+    )
+    if not full.is_valid():
+        # An earlier step no longer validates (a changed answer upstream): go back to it.
+        first_bad = min(
+            q.section.number
+            for q in full.questions
+            if any(name.startswith(f"q-{q.code}") for name in full.errors)
+        )
+        return redirect(flow.url("step", number=first_bad))
+    language = get_language()
+    response = Response(
+        id=response_id,
+        instrument=flow.instrument,
+        organization=flow.organization,
+        link=flow.link,
+        channel=Response.Channel.KIOSK if flow.kiosk else Response.Channel.WEB,
+        language=language,
+        languages_used=draft["languages"],
+        consented=True,
+        consent_version=draft["consent_version"],
+        area=full.area(),
+    )
+    store_response(response=response, answers=full.answers())
+    if flow.kiosk:
+        # The next person on a shared tablet starts from nothing.
+        request.session.flush()
+    else:
+        # Keep only the id: Back, a reload or a double tap land on the same thank-you page.
+        flow.save_draft({"rid": rid, "finished": True})
+    return redirect(flow.url("thanks", rid=rid))
 
 
 @never_cache
-def thanks(request, token, rid):
-    """The same thank-you page for every repeat of one response, keyed by its signed id."""
-    link = get_link(token)
+def thanks(request, token=None, pk=None, rid=""):
+    """The same thank-you page for every repeat of one response, keyed by its signed id.
+
+    It reads nothing from the session, so a retry after a dropped connection lands here too.
+    """
     try:
-        response_id = unsign_response_id(rid, link)
+        flow = get_flow(request, token, pk)
+    except PreviewLogin:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    try:
+        unsign_response_id(rid, flow.link)
     except signing.BadSignature:
-        return render(request, "400.html", status=400)
-    get_object_or_404(Response.objects.only("pk"), pk=response_id)
-    return render(
-        request,
-        "surveys/thanks.html",
-        {
-            "link": link,
-            "instrument": link.instrument,
-            "organization": link.organization,
-            "switcher_languages": link.instrument.offered_languages or None,
-        },
-    )
+        return bad_request(flow)
+    return flow.render("surveys/thanks.html")
 
 
 def short_link(request, code):
     """A flyer's short code opens the survey in the browser's preferred language."""
     link = get_object_or_404(CollectionLink.objects.only("token"), short_code=code.lower())
     return redirect(link.get_absolute_url())
+
+
+def csrf_failure(request, reason=""):
+    """A stale form (an expired cookie, a page left open): offer to go back, draft intact."""
+    return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
+
+
+
+
+def link_public_urls(request, link):
+    """The link's absolute URLs: the short one (follows the phone's language) and per language."""
+    short = request.build_absolute_uri(link.get_short_url())
+    by_language = []
+    for code in link.instrument.offered_languages or [settings.LANGUAGE_CODE]:
+        with translation.override(code):
+            by_language.append(
+                {
+                    "code": code,
+                    "name": translation.get_language_info(code)["name_local"],
+                    "url": request.build_absolute_uri(link.get_absolute_url()),
+                    "qr": reverse("surveys:qr", kwargs={"token": link.token}) + f"?lang={code}",
+                }
+            )
+    return short, by_language
+
+
+@never_cache
+def qr_code(request, token):
+    """The link's QR code as SVG: the short link, or the link in one language (?lang=es)."""
+    link = get_object_or_404(CollectionLink.objects.select_related("instrument"), token=token)
+    code = request.GET.get("lang")
+    if code and code in link.instrument.offered_languages:
+        with translation.override(code):
+            target = request.build_absolute_uri(link.get_absolute_url())
+    else:
+        target = request.build_absolute_uri(link.get_short_url())
+    svg = io.BytesIO()
+    segno.make(target, error="m").save(svg, kind="svg", scale=8, border=2, xmldecl=False)
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def flyer(request, token):
+    """A printable flyer (Letter and A4): QR code, short link, an invitation in each language."""
+    link = get_object_or_404(
+        CollectionLink.objects.select_related("instrument", "organization"), token=token
+    )
+    short, by_language = link_public_urls(request, link)
+    response = render(
+        request,
+        "surveys/flyer.html",
+        {
+            "link": link,
+            "instrument": link.instrument,
+            "organization": link.organization,
+            "short_url": short,
+            "languages": by_language,
+            "switcher_languages": link.instrument.offered_languages or None,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

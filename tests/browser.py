@@ -48,7 +48,7 @@ class PageProblems:
     def watch(self, context, page):
         context.expose_function("__reportCspViolation", self.on_csp_violation)
         context.add_init_script(script=REPORT_CSP_VIOLATIONS)
-        page.on("console", self.on_console)
+        page.on("console", lambda message: self.on_console(page, message))
         page.on("pageerror", lambda error: self.page_errors.append(f"{page.url}: {error}"))
         page.on(
             "framenavigated",
@@ -58,9 +58,9 @@ class PageProblems:
     def on_csp_violation(self, violation):
         self.csp_violations.append(violation)
 
-    def on_console(self, message):
+    def on_console(self, page, message):
         if "Content Security Policy" in message.text:
-            location = message.location.get("url", "")
+            location = message.location.get("url") or page.url
             self.csp_violations.append({"console": message.text, "page": location})
 
     def assert_no_csp_violations(self):
@@ -91,7 +91,9 @@ def new_page(browser):
 
     def make(viewport=PHONE, **context_options):
         width, height = viewport
-        context = browser.new_context(viewport={"width": width, "height": height}, **context_options)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, **context_options
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -68,3 +68,14 @@ def survey(areas):
 @pytest.fixture
 def link(survey, org_a):
     return CollectionLinkFactory(instrument=survey, organization=org_a)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_fast_residents(settings):
+    """Each test starts with an empty cache (rate counters, areas); walks need no waiting."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MIN_SECONDS_TO_COMPLETE = 0
+    yield
+    cache.clear()

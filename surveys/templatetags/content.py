@@ -15,3 +15,9 @@ def tr(obj, field):
 def tr_block(obj, field):
     """Translated paragraphs, marked lang="en" when they fall back."""
     return content.block(obj, field)
+
+
+@register.simple_tag
+def flow_url(flow, name, **kwargs):
+    """A URL of the resident flow (link or preview), in the active language."""
+    return flow.url(name, **kwargs)

@@ -193,6 +193,7 @@ class Command(BaseCommand):
                 "parent": parent,
                 "type": data["type"],
                 "required": data.get("required", False),
+                "eligible_choices": data.get("eligible", []),
                 "order": order,
                 **translated("text", data["text"]),
                 **translated("help_text", data.get("help_text", {})),
@@ -323,6 +324,8 @@ class Command(BaseCommand):
                 source = question.parent if question.parent_id else question
                 choices = list(source.choices.all())
                 regular = [c for c in choices if not c.is_other]
+                if question.eligible_choices:
+                    regular = [c for c in regular if c.code in question.eligible_choices]
                 if question.type == T.MULTIPLE:
                     picked = rng.sample(regular, k=min(len(regular), rng.randint(1, 3)))
                 else:
