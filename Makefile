@@ -34,6 +34,10 @@ system-packages:
 test: $(VENV)/installed-dev system-packages messages
 	$(PY) -m pytest
 
+# Resident walks against gunicorn at 1, 8 and 32 concurrent residents; last line is JSON.
+bench: $(VENV)/installed-dev messages
+	$(PY) bin/bench.py
+
 lint: $(VENV)/installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -252,3 +252,5 @@ RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 600)
 RATE_LIMIT_SUBMISSIONS = env_int("RATE_LIMIT_SUBMISSIONS", 400)
 RATE_LIMIT_PAGES = env_int("RATE_LIMIT_PAGES", 6000)
 CSRF_FAILURE_VIEW = "surveys.views.csrf_failure"
+# `make bench` only: a minimal endpoint that measures the ceiling of this stack.
+BENCH_CEILING = env_bool("BENCH_CEILING", False)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -17,3 +18,6 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("surveys.urls")),
 )
+
+if settings.BENCH_CEILING:
+    urlpatterns.append(path("bench/ceiling", views.bench_ceiling))

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .content import inline
@@ -127,6 +128,16 @@ class ResponseForm(forms.Form):
         source = self.matrices.get(question.parent_id, question)
         return list(source.choices.all())
 
+    def options_of(self, question):
+        """(code, label) pairs in the active language. Questions come from a per-process
+        cache, so the labels are kept on them per language instead of rebuilt per request."""
+        source = self.matrices.get(question.parent_id, question)
+        language = get_language()
+        cache = source.__dict__.setdefault("_options_by_language", {})
+        if language not in cache:
+            cache[language] = [(c.code, inline(c, "label")) for c in source.choices.all()]
+        return cache[language]
+
     def make_field(self, question, area_choices):
         common = {
             "label": inline(question, "text"),
@@ -136,13 +147,13 @@ class ResponseForm(forms.Form):
         T = Question.Type
         if question.is_matrix_row or question.type in (T.SINGLE, T.LIKERT):
             return forms.ChoiceField(
-                choices=[(c.code, inline(c, "label")) for c in self.choices_of(question)],
+                choices=self.options_of(question),
                 widget=forms.RadioSelect,
                 **common,
             )
         if question.type == T.MULTIPLE:
             return forms.MultipleChoiceField(
-                choices=[(c.code, inline(c, "label")) for c in self.choices_of(question)],
+                choices=self.options_of(question),
                 widget=forms.CheckboxSelectMultiple,
                 **common,
             )

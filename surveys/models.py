@@ -36,9 +36,15 @@ class StructureQuerySet(models.QuerySet):
     def touches_frozen(self):
         return self._frozen_instruments(self.values(self.model.instrument_lookup))
 
+    def touch_instruments(self):
+        Instrument.objects.filter(pk__in=self.values(self.model.instrument_lookup)).update(
+            updated_at=timezone.now()
+        )
+
     def update(self, **kwargs):
         if set(kwargs) & set(self.model.structure_fields) and self.touches_frozen():
             raise StructureFrozen()
+        self.touch_instruments()
         return super().update(**kwargs)
 
     update.queryset_only = True
@@ -46,6 +52,7 @@ class StructureQuerySet(models.QuerySet):
     def delete(self):
         if self.touches_frozen():
             raise StructureFrozen()
+        self.touch_instruments()
         return super().delete()
 
     delete.queryset_only = True
@@ -55,14 +62,16 @@ class StructureQuerySet(models.QuerySet):
         ids = {obj.get_instrument_id() for obj in objs}
         if ids and self._frozen_instruments(ids):
             raise StructureFrozen()
+        Instrument.objects.filter(pk__in=ids).update(updated_at=timezone.now())
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
+        ids = {obj.get_instrument_id() for obj in objs}
         if set(fields) & set(self.model.structure_fields):
-            ids = {obj.get_instrument_id() for obj in objs}
             if ids and self._frozen_instruments(ids):
                 raise StructureFrozen()
+        Instrument.objects.filter(pk__in=ids).update(updated_at=timezone.now())
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
@@ -102,11 +111,19 @@ class StructureModel(models.Model):
         if self.structure_changed() and self.is_frozen():
             raise StructureFrozen()
         super().save(*args, **kwargs)
+        self.touch_instrument()
 
     def delete(self, *args, **kwargs):
         if self.is_frozen():
             raise StructureFrozen()
-        return super().delete(*args, **kwargs)
+        result = super().delete(*args, **kwargs)
+        self.touch_instrument()
+        return result
+
+    def touch_instrument(self):
+        """Any change to questions, choices or sections marks the instrument as changed,
+        which is what the survey pages' in-memory copy of its content is keyed by."""
+        Instrument.objects.filter(pk=self.get_instrument_id()).update(updated_at=timezone.now())
 
 
 class InstrumentQuerySet(models.QuerySet):

@@ -60,6 +60,25 @@ def community_areas():
     )
 
 
+# Questions with their sections and choices, per instrument, kept in this process and keyed
+# by the instrument's `updated_at`, which every change to a question, choice or section moves.
+# Read-only: requests share these objects.
+_question_cache = {}
+
+
+def instrument_questions(instrument):
+    cached = _question_cache.get(instrument.pk)
+    if cached and cached[0] == instrument.updated_at:
+        return cached[1]
+    questions = list(
+        instrument.questions.select_related("section").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+        )
+    )
+    _question_cache[instrument.pk] = (instrument.updated_at, questions)
+    return questions
+
+
 class Flow:
     """One way into an instrument: a collection link, or a staff preview."""
 
@@ -81,15 +100,10 @@ class Flow:
         with translation.override(language or get_language()):
             return reverse(name, kwargs={**ident, **kwargs})
 
-    # Content: questions (with their sections) and choices, two queries for the whole flow.
     @property
     def questions(self):
         if self._questions is None:
-            self._questions = list(
-                self.instrument.questions.select_related("section").prefetch_related(
-                    Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
-                )
-            )
+            self._questions = instrument_questions(self.instrument)
         return self._questions
 
     @property

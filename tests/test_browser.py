@@ -18,10 +18,12 @@ from organizations.models import Area
 from surveys import demo_content
 from surveys.models import CollectionLink, Instrument, Question, Response
 
+from . import browser as browser_helpers
 from .browser import assert_no_axe_violations
 
-# The `browser` (one per session) and `new_page` fixtures.
-pytest_plugins = ["tests.browser"]
+# The fixtures: one browser for the session, new_page(viewport=...) -> (page, problems).
+browser = browser_helpers.browser
+new_page = browser_helpers.new_page
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -125,9 +127,21 @@ def html_lang(page):
     return page.locator("html").get_attribute("lang")
 
 
+def named(text):
+    """An accessible name: the text, then the required marker "*" if any."""
+    # Playwright passes the pattern on as /.../: its slashes need escaping too.
+    escaped = re.escape(text).replace("/", r"\/")
+    return re.compile(rf"^\s*{escaped}\s*\*?\s*$")
+
+
 def group(page, legend):
     """A radio or checkbox group (a fieldset) by its legend."""
-    return page.get_by_role("group", name=legend, exact=True)
+    return page.get_by_role("group", name=named(legend))
+
+
+def field(page, code, language):
+    """A text field or select by its question's label."""
+    return page.get_by_label(named(question_text(code, language)))
 
 
 def submit(page, locator):
@@ -152,14 +166,13 @@ def answer_here(page, language, pending):
     """Answer the pending questions that this step shows; the ones answered leave `pending`."""
     for code in [code for code in pending if page.locator(f'[name="q-{code}"]').count()]:
         value = pending.pop(code)
-        field = page.get_by_label(question_text(code, language), exact=True)
         kind = demo_question(code).get("type", "single")
         if kind == "area":
-            field.select_option(label=value)
+            field(page, code, language).select_option(label=value)
         elif kind == "number":
-            field.press_sequentially(value)
+            field(page, code, language).press_sequentially(value)
         elif kind in ("zip", "short_text", "long_text"):
-            field.fill(value)
+            field(page, code, language).fill(value)
         else:
             answers = value if isinstance(value, list) else [value]
             fieldset = group(page, question_text(code, language))
@@ -324,7 +337,7 @@ def test_validation_error_is_announced_and_keeps_answers(live_server, new_page, 
     group(page, question_text("area_relationship", "es")).get_by_label(
         choice_label("area_relationship", "work", "es"), exact=True
     ).check()
-    page.get_by_label(question_text("zip_code", "es"), exact=True).fill("60608")
+    field(page, "zip_code", "es").fill("60608")
     submit(page, button(page, "es", "Next"))
 
     assert page.url == step_url
@@ -350,7 +363,7 @@ def test_validation_error_is_announced_and_keeps_answers(live_server, new_page, 
         .get_by_label(choice_label("area_relationship", "work", "es"), exact=True)
         .is_checked()
     )
-    assert page.get_by_label(question_text("zip_code", "es"), exact=True).input_value() == "60608"
+    assert field(page, "zip_code", "es").input_value() == "60608"
     assert_no_axe_violations(page)
     assert response_ids() == before
     problems.assert_no_csp_violations()

@@ -1,6 +1,7 @@
 from django import template
 
 from surveys import content
+from surveys.rendering import render_field
 
 register = template.Library()
 
@@ -21,3 +22,9 @@ def tr_block(obj, field):
 def flow_url(flow, name, **kwargs):
     """A URL of the resident flow (link or preview), in the active language."""
     return flow.url(name, **kwargs)
+
+
+@register.filter
+def question_field(bound_field):
+    """A resident's question field (see surveys.rendering)."""
+    return render_field(bound_field)

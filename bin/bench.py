@@ -1,0 +1,365 @@
+"""`make bench`: resident walks against gunicorn on PostgreSQL, and a ceiling to compare with.
+
+It builds its own database (engagement_bench), loads the demo, serves the app with gunicorn
+(DEBUG off) and drives complete resident walks (start, consent, every step, thank-you) at 1, 8
+and 32 concurrent residents. Rate limits are raised and the minimum time to fill is zero, since
+one machine plays every resident. Beside that it measures a ceiling: a minimal endpoint behind
+the same middleware that accepts a POST of 20 answers and inserts one row. The last line printed
+is a JSON object with the figures.
+"""
+
+import gzip
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))
+SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DATABASE_URL = SERVER_URL.rsplit("/", 1)[0] + "/engagement_bench"
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "RATE_LIMIT_SUBMISSIONS": "1000000",
+    "RATE_LIMIT_PAGES": "1000000",
+    "MIN_SECONDS_TO_COMPLETE": "0",
+    "BENCH_CEILING": "true",
+    "LOG_LEVEL": "WARNING",
+}
+ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+sys.path.insert(0, str(ROOT))
+
+
+def say(text):
+    print(text, flush=True)
+
+
+def manage(*args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def prepare_database():
+    import psycopg
+
+    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS engagement_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE engagement_bench")
+    manage("migrate", "--no-input")
+    manage("load_demo", "--force", "--quiet-logins")
+    manage("collectstatic", "--no-input", "--clear")
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, payload jsonb)")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Resident:
+    def __init__(self, latencies):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+        )
+        self.latencies = latencies
+        self.requests = 0
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        started = time.perf_counter()
+        try:
+            with self.opener.open(urllib.request.Request(BASE + path, data=body), timeout=60) as r:
+                status, headers, html = r.status, r.headers, r.read().decode()
+        except urllib.error.HTTPError as error:
+            status, headers, html = error.code, error.headers, error.read().decode()
+        self.latencies.append(time.perf_counter() - started)
+        self.requests += 1
+        return status, headers, html
+
+
+def tokens(html):
+    return dict(re.findall(r'name="(csrfmiddlewaretoken|rid)" value="([^"]*)"', html))
+
+
+def answers_for(html, plan):
+    """Answer every question shown on a step page: the planned value, else the first option."""
+    data = {}
+    for name in dict.fromkeys(re.findall(r'name="(q-[a-z0-9_-]+)"', html)):
+        if name.endswith("-other"):
+            continue
+        if name in plan:
+            data[name] = plan[name]
+            continue
+        values = re.findall(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
+        values = [v for v in values if v]
+        if values:
+            data[name] = values[0]
+        elif f'<select name="{name}"' in html:
+            options = re.findall(
+                rf'<select name="{re.escape(name)}".*?</select>', html, flags=re.S
+            )[0]
+            data[name] = re.findall(r'<option value="(\d+)"', options)[0]
+        elif f'<textarea name="{name}"' in html:
+            data[name] = "More light on the street and people who know us."
+        else:
+            data[name] = "3" if "decimal" in html.split(f'name="{name}"')[1][:80] else "60608"
+    return data
+
+
+PLAN = {
+    "q-age_18_plus": "yes",
+    "q-live_work_chicago": "live",
+    "q-police_contact_12m": "yes",
+    "q-zip_code": "60608",
+    "q-household_size": "3",
+}
+
+
+_answers_by_step = {}
+
+
+def step_answers(step, html):
+    """Every resident gives the same answers on a step: work them out once per step."""
+    number = step.rstrip("/").rsplit("/", 1)[-1]
+    if number not in _answers_by_step:
+        _answers_by_step[number] = answers_for(html, PLAN)
+    return _answers_by_step[number]
+
+
+def walk(resident, link_path):
+    """Start, consent, every step, thank-you. True when it ends on the thank-you page."""
+    status, _, _ = resident.request(link_path)
+    consent = link_path + "consent/"
+    status, _, html = resident.request(consent)
+    status, headers, _ = resident.request(consent, {**tokens(html), "decision": "agree"})
+    step = headers["Location"]
+    for _ in range(20):
+        status, _, html = resident.request(step)
+        if status != 200:
+            return False
+        status, headers, _ = resident.request(
+            step, {**tokens(html), **step_answers(step, html), "action": "next"}
+        )
+        if status != 302:
+            return False
+        step = headers["Location"]
+        if "/thanks/" in step:
+            status, _, _ = resident.request(step)
+            return status == 200
+    return False
+
+
+def run_walks(concurrency, link_paths):
+    latencies, done, failed = [], [0], [0]
+    cpu = time.process_time()
+    stop = time.perf_counter() + SECONDS
+    lock = threading.Lock()
+
+    def worker(index):
+        while time.perf_counter() < stop:
+            # Every walk is a new resident: a fresh cookie jar.
+            ok = walk(Resident(latencies), link_paths[index % len(link_paths)])
+            with lock:
+                done[0] += ok
+                failed[0] += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "concurrency": concurrency,
+        "surveys": done[0],
+        "failed": failed[0],
+        "surveys_per_s": done[0] / elapsed,
+        "requests_per_s": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
+        "client_cpu_s": time.process_time() - cpu,
+        "seconds": elapsed,
+    }
+
+
+def run_ceiling(concurrency):
+    latencies = []
+    stop = time.perf_counter() + SECONDS
+    payload = {f"q{i}": "agree" for i in range(20)}
+
+    def worker():
+        resident = Resident(latencies)
+        while time.perf_counter() < stop:
+            resident.request("/bench/ceiling", payload)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies) / (time.perf_counter() - started)
+
+
+def page_weight_and_queries():
+    """Heaviest step page, first visit: compressed bytes of HTML+CSS+JS and SQL queries;
+    queries of the request that stores a response. Measured in process, autocommit."""
+    os.environ.update(ENV)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "engagement.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys.models import CollectionLink
+
+    link = CollectionLink.objects.filter(kind="web").order_by("pk").first()
+    client = Client(HTTP_HOST="127.0.0.1")
+    path = link.get_absolute_url()
+    html = client.get(path + "consent/").content.decode()
+    step = client.post(path + "consent/", {**tokens(html), "decision": "agree"})["Location"]
+    heaviest = (0, 0, "")
+    submit_queries = 0
+    for _ in range(20):
+        cache.clear()  # first visit: nothing cached in this process
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(step)
+        html = page.content.decode()
+        assets = re.findall(r'(?:href|src)="/static/([^"]+)"', html)
+        size = len(gzip.compress(page.content, 6))
+        for asset in assets:
+            # What whitenoise serves: the collected file's compressed copy.
+            size += len(gzip.compress((Path(settings.STATIC_ROOT) / asset).read_bytes(), 9))
+        if size > heaviest[0]:
+            heaviest = (size, len(queries), step)
+        data = {**tokens(html), **answers_for(html, PLAN), "action": "next"}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(step, data)
+        step = response["Location"]
+        if "/thanks/" in step:
+            submit_queries = len(queries)
+            break
+    return heaviest[0] / 1024, heaviest[1], submit_queries, heaviest[2]
+
+
+def stored_responses():
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL) as conn:
+        return conn.execute("SELECT count(*) FROM surveys_response").fetchone()[0]
+
+
+def main():
+    say("Preparing the bench database (engagement_bench) with the demo data...")
+    prepare_database()
+    say(
+        "Rate limits raised and the minimum time to fill set to 0 for this run: one machine "
+        "plays every resident."
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "engagement.wsgi",
+            "--bind", f"127.0.0.1:{PORT}",
+            "--workers", os.environ.get("BENCH_WORKERS", "4"),
+            "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(BASE + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        import psycopg
+
+        with psycopg.connect(DATABASE_URL) as conn:
+            tokens_ = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT token FROM surveys_collectionlink WHERE kind = 'web' ORDER BY id"
+                )
+            ]
+        link_paths = [f"/en/s/{token}/" for token in tokens_]
+        link_paths += [f"/es/s/{token}/" for token in tokens_] + [
+            f"/zh-hans/s/{token}/" for token in tokens_
+        ]
+        before = stored_responses()
+        results = {}
+        for concurrency in (1, 8, 32):
+            result = run_walks(concurrency, link_paths)
+            results[concurrency] = result
+            say(
+                f"{concurrency:>2} residents: {result['surveys']} surveys "
+                f"({result['surveys_per_s']:.1f}/s), {result['requests_per_s']:.0f} requests/s, "
+                f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
+                f"{result['failed']} failed walks; the load generator itself used "
+                f"{100 * result['client_cpu_s'] / result['seconds']:.0f}% of one core"
+            )
+        completed = sum(r["surveys"] for r in results.values())
+        stored = stored_responses() - before
+        ceiling = run_ceiling(8)
+        say(f"Ceiling (minimal POST of 20 answers inserting one row, 8 clients): {ceiling:.0f}/s")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    page_kb, page_queries, submit_queries, heaviest = page_weight_and_queries()
+    say(
+        f"Heaviest step page ({heaviest}): {page_kb:.1f} KB compressed with its CSS and JS, "
+        f"{page_queries} queries; storing request: {submit_queries} queries"
+    )
+    at8 = results[8]
+    summary = {
+        "surveys_per_s": round(at8["surveys_per_s"], 2),
+        "requests_per_s": round(at8["requests_per_s"], 1),
+        "ceiling_per_s": round(ceiling, 1),
+        "ratio": round(at8["requests_per_s"] / ceiling, 3),
+        "p50_ms": round(at8["p50_ms"], 1),
+        "p95_ms": round(at8["p95_ms"], 1),
+        "page_kb": round(page_kb, 1),
+        "page_queries": page_queries,
+        "submit_queries": submit_queries,
+        "completed": completed,
+        "stored": stored,
+        "lost": max(0, completed - stored),
+        "duplicated": max(0, stored - completed),
+        "by_concurrency": {
+            str(c): {k: round(v, 2) for k, v in r.items() if k != "concurrency"}
+            for c, r in results.items()
+        },
+    }
+    print(json.dumps(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()
