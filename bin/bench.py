@@ -56,7 +56,11 @@ def say(text):
 
 def manage(*args):
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -286,10 +290,16 @@ def main():
     )
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "engagement.wsgi",
-            "--bind", f"127.0.0.1:{PORT}",
-            "--workers", os.environ.get("BENCH_WORKERS", "4"),
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "engagement.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "4"),
+            "--log-level",
+            "warning",
         ],
         cwd=ROOT,
         env=ENV,

@@ -145,7 +145,6 @@ class InstrumentAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
         )
 
 
-
 class ChoiceInline(FrozenStructureInline, TranslationTabularInline):
     model = Choice
     extra = 0

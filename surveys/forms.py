@@ -54,6 +54,13 @@ class TextField(forms.CharField):
         return normalize_input(super().to_python(value))
 
 
+def plain_number(value):
+    """30 rather than 30.00 in messages such as "Ensure this value is at most 30"."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def field_name(question):
     return f"q-{question.code}"
 
@@ -175,8 +182,8 @@ class ResponseForm(forms.Form):
             )
         if question.type == T.NUMBER:
             return LenientDecimalField(
-                min_value=question.min_value,
-                max_value=question.max_value,
+                min_value=plain_number(question.min_value),
+                max_value=plain_number(question.max_value),
                 max_digits=12,
                 decimal_places=2,
                 widget=forms.TextInput(attrs=self.text_attrs(inputmode="decimal", size=8)),
@@ -186,9 +193,7 @@ class ResponseForm(forms.Form):
             return ZipCodeField(
                 max_length=10,
                 widget=forms.TextInput(
-                    attrs=self.text_attrs(
-                        inputmode="numeric", autocomplete="postal-code", size=10
-                    )
+                    attrs=self.text_attrs(inputmode="numeric", autocomplete="postal-code", size=10)
                 ),
                 **common,
             )

@@ -29,7 +29,9 @@ def _describers(field):
     ids, html = [], []
     if field.help_text:
         ids.append(f"{field.auto_id}_help")
-        html.append(format_html('<p class="form-text" id="{}_help">{}</p>', field.auto_id, field.help_text))
+        html.append(
+            format_html('<p class="form-text" id="{}_help">{}</p>', field.auto_id, field.help_text)
+        )
     if field.errors:
         ids.append(f"{field.auto_id}_error")
         html.append(

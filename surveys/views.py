@@ -448,8 +448,6 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
 
 
-
-
 def link_public_urls(request, link):
     """The link's absolute URLs: the short one (follows the phone's language) and per language."""
     short = request.build_absolute_uri(link.get_short_url())

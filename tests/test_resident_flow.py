@@ -1,7 +1,6 @@
 """The resident's survey: start, consent, steps, thank-you; exactly once; bad input."""
 
 import re
-import threading
 import uuid
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from surveys.models import Answer, CollectionLink, Instrument, Response
 from surveys.views import sign_response_id
 
 from .factories import CollectionLinkFactory, small_survey
-from .resident import STEP_TWO, agree, first_step, flow_url, rid_of, step_data, walk
+from .resident import STEP_TWO, agree, first_step, flow_url, step_data, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +99,9 @@ def test_complete_survey_in_spanish_stores_every_answer(client, link, area):
         "zip": "06080",
         "idea": "More street lights",
     }
-    assert Answer.objects.get(question__code="worries", choice__code="other").text == "Speeding cars"
+    assert (
+        Answer.objects.get(question__code="worries", choice__code="other").text == "Speeding cars"
+    )
     thanks = client.get(done["Location"])
     assert "Gracias por su tiempo." in thanks.content.decode()
 
@@ -120,7 +121,9 @@ def test_back_keeps_answers_without_validating(client, link, area):
     assert back["Location"] == step1
     again = client.get(step2).content.decode()
     assert re.search(r">\s*Half typed</textarea>", again)
-    assert re.search(r'name="q-contact" value="yes"[^>]*checked', client.get(step1).content.decode())
+    assert re.search(
+        r'name="q-contact" value="yes"[^>]*checked', client.get(step1).content.decode()
+    )
 
 
 def test_language_switch_keeps_typed_answers_and_records_languages(client, link, area):
@@ -128,7 +131,8 @@ def test_language_switch_keeps_typed_answers_and_records_languages(client, link,
     step2 = client.post(step1, step_data(client.get(step1), first_step(area)))["Location"]
     switched = client.post(
         step2,
-        step_data(client.get(step2), {"q-idea": "Más luces", "q-trust": ""}) | {"switch_language": "es", "action": ""},
+        step_data(client.get(step2), {"q-idea": "Más luces", "q-trust": ""})
+        | {"switch_language": "es", "action": ""},
     )
     assert switched["Location"] == step2.replace("/en/", "/es/")
     page = client.get(switched["Location"])
@@ -194,7 +198,9 @@ def test_changing_an_earlier_answer_drops_answers_it_hides(client, link, area):
     step2 = flow_url(link, "step", number=2)
     client.post(step2, step_data(client.get(step2), {**STEP_TWO, "q-trust": ""}, "back"))
     client.post(step1, step_data(client.get(step1), {**first_step(area), "q-contact": "no"}))
-    client.post(step2, step_data(client.get(step2), {k: v for k, v in STEP_TWO.items() if k != "q-treated"}))
+    client.post(
+        step2, step_data(client.get(step2), {k: v for k, v in STEP_TWO.items() if k != "q-treated"})
+    )
     assert "treated" not in stored_answers(Response.objects.get())
 
 
@@ -235,7 +241,9 @@ def test_numbers_as_phones_send_them(client, link, area, typed, stored):
     assert Answer.objects.get(question__code="household").number == stored
 
 
-@pytest.mark.parametrize("typed, stored", [("０６０８０", "06080"), (" 60608 ", "60608"), ("60608-1234", "60608-1234")])
+@pytest.mark.parametrize(
+    "typed, stored", [("０６０８０", "06080"), (" 60608 ", "60608"), ("60608-1234", "60608-1234")]
+)
 def test_zip_codes_keep_leading_zeros(client, link, area, typed, stored):
     walk(client, link, area, two={"q-trust": "agree", "q-zip": typed})
     assert Answer.objects.get(question__code="zip").text == stored
@@ -333,7 +341,11 @@ def test_event_on_shared_wifi_is_not_blocked(link, area):
 
 def test_paused_link_says_it_will_reopen(client, link):
     CollectionLink.objects.filter(pk=link.pk).update(status=CollectionLink.Status.PAUSED)
-    for language, text in (("en", "will reopen"), ("es", "volverá a abrir"), ("zh-hans", "重新开放")):
+    for language, text in (
+        ("en", "will reopen"),
+        ("es", "volverá a abrir"),
+        ("zh-hans", "重新开放"),
+    ):
         page = client.get(flow_url(link, "start", language))
         assert page.status_code == 200
         assert text in page.content.decode()
@@ -417,7 +429,10 @@ def test_content_falling_back_to_english_is_marked(client, areas):
     survey = small_survey(title_es="")
     link = CollectionLinkFactory(instrument=survey)
     html = client.get(flow_url(link, "start", "es")).content.decode()
-    assert '<h1 tabindex="-1" class="page-heading"><span lang="en">Neighborhood survey</span></h1>' in html
+    assert (
+        '<h1 tabindex="-1" class="page-heading"><span lang="en">Neighborhood survey</span></h1>'
+        in html
+    )
 
 
 def test_eligibility_question_ends_politely_and_stores_nothing(client, areas):
@@ -427,7 +442,11 @@ def test_eligibility_question_ends_politely_and_stores_nothing(client, areas):
     question.save()
     link = CollectionLinkFactory(instrument=survey)
     step1 = agree(client, link, "es")
-    ended = client.post(step1, step_data(client.get(step1), {**first_step(areas.first()), "q-contact": "no"}), follow=True)
+    ended = client.post(
+        step1,
+        step_data(client.get(step1), {**first_step(areas.first()), "q-contact": "no"}),
+        follow=True,
+    )
     assert ended.redirect_chain[-1][0] == flow_url(link, "ineligible", "es")
     assert "Esta encuesta es para otros residentes" in ended.content.decode()
     assert Response.objects.count() == 0
@@ -456,7 +475,7 @@ def test_flyer_has_invitation_in_each_language_and_short_link(client, link):
     assert f"http://testserver/l/{link.short_code}" in html
     assert 'lang="es"' in html and 'lang="zh-hans"' in html
     assert "Díganos" in html
-    assert f"qr.svg?lang=zh-hans" in html
+    assert "qr.svg?lang=zh-hans" in html
 
 
 def test_kiosk_submission_clears_the_session(client, survey, area, org_a):
@@ -481,15 +500,19 @@ def test_kiosk_inputs_turn_autofill_off(client, survey, org_a):
     client.post(step1, step_data(client.get(step1), {"q-home_area": "dont_know"}))
     html = client.get(flow_url(kiosk, "step", number=2)).content.decode()
     assert 'id="step-form" method="post"' in html and 'novalidate autocomplete="off"' in html
-    assert 'name="q-household" inputmode="decimal" size="8" autocomplete="off"' in html
+    assert re.search(r'<input type="text" name="q-household" [^>]*autocomplete="off"', html)
 
 
 def test_preview_walks_the_flow_and_stores_nothing(admin_client, survey, area):
     start = admin_client.get(f"/es/preview/{survey.pk}/")
     assert start.status_code == 200
     assert "Vista previa" in start.content.decode()
-    step1 = admin_client.post(f"/es/preview/{survey.pk}/consent/", {"decision": "agree"})["Location"]
-    step2 = admin_client.post(step1, step_data(admin_client.get(step1), first_step(area)))["Location"]
+    step1 = admin_client.post(f"/es/preview/{survey.pk}/consent/", {"decision": "agree"})[
+        "Location"
+    ]
+    step2 = admin_client.post(step1, step_data(admin_client.get(step1), first_step(area)))[
+        "Location"
+    ]
     done = admin_client.post(step2, step_data(admin_client.get(step2), STEP_TWO))
     assert done["Location"].startswith(f"/es/preview/{survey.pk}/thanks/")
     assert admin_client.get(done["Location"]).status_code == 200
@@ -503,12 +526,18 @@ def test_preview_needs_staff_sign_in(client, survey):
     assert page["Location"].startswith("/admin/login/")
 
 
-def test_privacy_no_address_or_user_agent_stored(client, link, area):
+def test_privacy_no_address_or_user_agent_stored_or_logged(link, area, caplog):
     agent = "Mozilla/5.0 (Linux; Android 9) SecretBrowser/1.2.3"
     address = "203.0.113.77"
-    c = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=address)
+    c = Client(
+        HTTP_USER_AGENT=agent, REMOTE_ADDR=address, HTTP_REFERER="https://chat.example/secret"
+    )
+    caplog.set_level("DEBUG")
     walk(c, link, area)
+    c.post(flow_url(link, "step", number=2), {"q-unknown": "x"})  # an error is logged too
     assert Response.objects.count() == 1
+    assert address not in caplog.text and "SecretBrowser" not in caplog.text
+    assert "chat.example" not in caplog.text
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
@@ -519,6 +548,7 @@ def test_privacy_no_address_or_user_agent_stored(client, link, area):
             dump = " ".join(row[0] for row in cursor.fetchall())
             assert address not in dump, table
             assert "SecretBrowser" not in dump, table
+            assert "chat.example" not in dump, table
 
 
 def test_resident_pages_set_only_session_and_csrf_cookies(client, link, area):
@@ -536,11 +566,17 @@ def test_step_page_query_count(client, link, django_assert_max_num_queries):
         assert client.get(step1).status_code == 200
 
 
-def test_step_page_query_count_does_not_grow_with_questions(client, areas, django_assert_max_num_queries):
+def test_step_page_query_count_does_not_grow_with_questions(
+    client, areas, django_assert_max_num_queries
+):
     bigger = small_survey()
     for n in range(40):
         bigger.questions.create(
-            section=bigger.sections.first(), code=f"extra{n}", type="short_text", text_en="?", order=100 + n
+            section=bigger.sections.first(),
+            code=f"extra{n}",
+            type="short_text",
+            text_en="?",
+            order=100 + n,
         )
     link = CollectionLinkFactory(instrument=bigger)
     step1 = agree(client, link)
@@ -563,3 +599,31 @@ def test_storing_request_query_count_is_bounded(client, link, area, django_asser
 def test_areas_cover_chicago(areas):
     assert areas.count() == 77
     assert Area.objects.filter(kind=Area.Kind.POLICE_DISTRICT).count() == 22
+
+
+def test_csrf_failure_offers_to_go_back_without_losing_the_draft(link, area):
+    c = Client(enforce_csrf_checks=True)
+    step1 = agree_with_csrf(c, link)
+    posted = c.post(step1, {"action": "next", "q-contact": "yes", "csrfmiddlewaretoken": "stale"})
+    html = posted.content.decode()
+    assert posted.status_code == 403
+    assert f'href="{step1}"' in html
+    assert c.get(step1).status_code == 200
+
+
+def agree_with_csrf(c, link):
+    page = c.get(flow_url(link, "consent"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    return c.post(flow_url(link, "consent"), {"decision": "agree", "csrfmiddlewaretoken": token})[
+        "Location"
+    ]
+
+
+@pytest.mark.parametrize(
+    "path, status, text",
+    [("/es/s/nope/", 404, "Página no encontrada"), ("/zh-hans/s/nope/", 404, "页面")],
+)
+def test_error_pages_are_translated(client, db, path, status, text):
+    page = client.get(path)
+    assert page.status_code == status
+    assert text in page.content.decode()

@@ -33,17 +33,6 @@ def test_draft_structure_can_change(survey):
     assert Question.objects.filter(code="trust_police").exists()
 
 
-def test_preview_of_instrument_stores_nothing_and_keeps_it_editable(admin_client, survey):
-    url = reverse("admin:surveys_instrument_preview", args=[survey.pk, "es"])
-    page = admin_client.get(url)
-    posted = admin_client.post(url, {"consent": "on", "q-trust": "agree"})
-    assert page.status_code == 200
-    assert "Confío en la policía." in page.content.decode()
-    assert posted.status_code == 200
-    assert Response.objects.count() == 0
-    assert not survey.is_frozen()
-
-
 @pytest.mark.parametrize(
     "field, value",
     [("code", "renamed"), ("type", "number"), ("required", True), ("order", 999)],
