@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "reversion",
+    "axes",
     "engagement",
     "organizations",
     "surveys",
@@ -74,8 +76,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organizations.middleware.StaffLanguageMiddleware",
+    "organizations.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "engagement.urls"
@@ -118,7 +124,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-ins while an account and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failures, keyed on the account and the address together, so one
+# office's mistakes cannot lock a whole organization out. A password reset clears it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "organizations.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the rate limits (TRUSTED_PROXY_HOPS); successes are not logged.
+AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_address"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Staff sign out after this many idle minutes; pages with unsaved text keep the session alive.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# Password-reset mails per address and hour.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+# Invitations to set a password (and reset links) are valid this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 # Sessions and cache: sessions live in PostgreSQL, the cache in Redis when REDIS_URL is set
 # (several app servers share it), else in local memory.

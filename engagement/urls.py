@@ -10,6 +10,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("l/<str:code>", survey_views.short_link, name="short_link"),
     path("admin/", admin.site.urls),
+    # Staff pages speak the signed-in person's language (StaffLanguageMiddleware).
+    path("accounts/", include("organizations.urls")),
+    path("staff/", include("surveys.workspace_urls")),
+    path("staff/team/", include("organizations.team_urls")),
 ]
 
 # Public pages carry their language in the URL, so a link can be shared in a language; a

@@ -127,21 +127,22 @@ def html_lang(page):
     return page.locator("html").get_attribute("lang")
 
 
-def named(text):
-    """An accessible name: the text, then the required marker "*" if any."""
+def named(text, language):
+    """A question's accessible name: its text, then "(required)" in words if required."""
+    required = re.escape(f"({translated(language, 'required')})")
     # Playwright passes the pattern on as /.../: its slashes need escaping too.
-    escaped = re.escape(text).replace("/", r"\/")
-    return re.compile(rf"^\s*{escaped}\s*\*?\s*$")
+    pattern = rf"^\s*{re.escape(text)}\s*\*?\s*({required})?\s*$".replace("/", r"\/")
+    return re.compile(pattern)
 
 
-def group(page, legend):
-    """A radio or checkbox group (a fieldset) by its legend."""
-    return page.get_by_role("group", name=named(legend))
+def group(page, code, language):
+    """A question's radio or checkbox group (a fieldset) by its legend."""
+    return page.get_by_role("group", name=named(question_text(code, language), language))
 
 
 def field(page, code, language):
-    """A text field or select by its question's label."""
-    return page.get_by_label(named(question_text(code, language)))
+    """A question's text field or select by its label."""
+    return page.get_by_label(named(question_text(code, language), language))
 
 
 def submit(page, locator):
@@ -175,7 +176,7 @@ def answer_here(page, language, pending):
             field(page, code, language).fill(value)
         else:
             answers = value if isinstance(value, list) else [value]
-            fieldset = group(page, question_text(code, language))
+            fieldset = group(page, code, language)
             for choice in answers:
                 fieldset.get_by_label(choice_label(code, choice, language), exact=True).check()
 
@@ -334,7 +335,7 @@ def test_validation_error_is_announced_and_keeps_answers(live_server, new_page, 
     submit(page, button(page, "es", "Next"))
     step_url = page.url
     # Answers typed, but not the required community area.
-    group(page, question_text("area_relationship", "es")).get_by_label(
+    group(page, "area_relationship", "es").get_by_label(
         choice_label("area_relationship", "work", "es"), exact=True
     ).check()
     field(page, "zip_code", "es").fill("60608")
@@ -359,7 +360,7 @@ def test_validation_error_is_announced_and_keeps_answers(live_server, new_page, 
     assert page.evaluate("document.activeElement.id") == target
 
     assert (
-        group(page, question_text("area_relationship", "es"))
+        group(page, "area_relationship", "es")
         .get_by_label(choice_label("area_relationship", "work", "es"), exact=True)
         .is_checked()
     )

@@ -1,0 +1,46 @@
+"""Who may open the staff workspace, and as which organization.
+
+Scoping of data is `Model.objects.visible_to(user)`; this module only answers "is this person
+signed in staff, and which organization's workspace is this request about".
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Organization
+
+
+def workspace_view(view=None, *, manager=False):
+    """Signed-in, active staff of an organization (or the facilitator).
+
+    Sets `request.organization`: the user's own; for the facilitator, the one named by
+    `?org=<slug>`, else None (all organizations). Managers-only views answer 403 to staff.
+    """
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            membership = user.membership
+            if user.is_facilitator:
+                slug = request.GET.get("org")
+                request.organization = (
+                    Organization.objects.filter(slug=slug).first() if slug else None
+                )
+                if slug and request.organization is None:
+                    raise Http404
+            elif membership is None or not membership.organization.active:
+                raise PermissionDenied
+            else:
+                request.organization = membership.organization
+                if manager and not membership.can_manage_members:
+                    raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view else decorate
