@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from .models import Area, Membership, Organization, User
+from .models import Area, AuditEvent, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -98,3 +98,27 @@ class AreaAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     ordering = ["kind", "number"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """A record: readable, never written or removed by hand."""
+
+    list_display = ["created_at", "organization", "action", "subject", "actor", "detail"]
+    list_filter = ["action", "organization"]
+    search_fields = ["subject__email", "subject__full_name", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return AuditEvent.objects.visible_to(request.user).select_related(
+            "organization", "actor", "subject"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

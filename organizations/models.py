@@ -194,3 +194,64 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class AuditEvent(models.Model):
+    """Who changed which account of an organization: invitations, roles, (de)activations."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.ForeignKey(
+        User,
+        verbose_name=_("member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            # The team page: an organization's latest events.
+            models.Index(fields=["organization", "-created_at"], name="auditevent_org_latest"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.subject} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def detail_display(self):
+        """Role codes in `detail` ("staff → manager") shown in the reader's language."""
+        roles = dict(Membership.Role.choices)
+        return " → ".join(str(roles.get(part, part)) for part in self.detail.split(" → "))

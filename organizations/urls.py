@@ -8,7 +8,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
-        "password/changed/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+        "password/changed/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
     ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -26,6 +28,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # An invited person chooses a first password (the link is mailed by the team page).
+    path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
     path("language/", views.set_language_preference, name="set_language_preference"),
     path("keepalive/", views.keepalive, name="keepalive"),
 ]

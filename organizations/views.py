@@ -1,23 +1,17 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from surveys import ratelimit
 
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Sign in with the email address (the form field keeps Django's name, `username`)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = gettext_lazy("Email address")
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+from .forms import EmailAuthenticationForm, ThrottledPasswordResetForm
 
 
 class LoginView(auth_views.LoginView):
@@ -25,14 +19,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
-    pass
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """The reset form sends at most a few mails per address and hour (the cache counts)."""
 
     form_class = ThrottledPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
@@ -61,6 +52,31 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class WelcomeView(auth_views.PasswordResetConfirmView):
+    """An invited person chooses a first password through the mailed link, then is signed in.
+
+    The link is a password-reset token (valid PASSWORD_RESET_TIMEOUT, void once a password is
+    set or the invitation is sent again); it opens only for an active account still waiting
+    for its first password.
+    """
+
+    template_name = "organizations/welcome.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("workspace:home")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is None or not user.is_active or user.has_usable_password():
+            return None
+        return user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Welcome! Your password is set and you are signed in."))
+        return response
+
+
 @require_POST
 def set_language_preference(request):
     """Staff choose their interface language; it is kept on their account."""
@@ -82,6 +98,7 @@ def keepalive(request):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' answer while an email address is locked out from this client address."""
     return render(
         request,
         "registration/locked_out.html",

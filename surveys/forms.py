@@ -332,3 +332,221 @@ class ResponseForm(forms.Form):
             for name in self.fields
             if hasattr(self.data, "getlist")
         }
+
+
+# --- Staff workspace -------------------------------------------------------------------
+
+PAPER_MARKS = [
+    (Answer.Special.NO_ANSWER, _("No answer")),
+    (Answer.Special.UNREADABLE, _("Unreadable or several marks")),
+]
+
+
+def language_choices():
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    return [(code, get_language_info(code)["name_local"]) for code in settings.CONTENT_LANGUAGES]
+
+
+class PaperResponseForm(ResponseForm):
+    """Paper mode of the one validator: nothing is required, and every question also accepts
+    "no answer" and "unreadable or several marks"."""
+
+    def __init__(self, questions, data=None, **kwargs):
+        super().__init__(questions, data, **kwargs)
+        for question in self.questions:
+            name = field_name(question)
+            field = self.fields[name]
+            field.required = False
+            if isinstance(field, forms.MultipleChoiceField):
+                self.fields[f"{name}-mark"] = forms.ChoiceField(
+                    label=_("If no box can be read"),
+                    choices=[("", "—"), *PAPER_MARKS],
+                    required=False,
+                )
+            elif isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.RadioSelect):
+                field.choices = [*field.choices, *PAPER_MARKS]
+            else:
+                self.fields[f"{name}-mark"] = forms.ChoiceField(
+                    label=_("If the answer cannot be used"),
+                    choices=[("", "—"), *PAPER_MARKS],
+                    required=False,
+                )
+
+    def answers(self):
+        marks = {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}
+        answers = []
+        for question in self.questions:
+            name = field_name(question)
+            value = self.cleaned_data.get(name)
+            mark = self.cleaned_data.get(f"{name}-mark")
+            if isinstance(value, str) and value in marks:
+                answers.append(Answer(question=question, special=value))
+                self.cleaned_data[name] = None
+            elif mark and value in (None, "", []):
+                answers.append(Answer(question=question, special=mark))
+        return [*answers, *super().answers()]
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = field_name(question)
+            if cleaned.get(f"{name}-mark") and cleaned.get(name) not in (None, "", []):
+                self.add_error(
+                    f"{name}-mark",
+                    _("Choose an answer or a mark, not both."),
+                )
+        return cleaned
+
+
+class PaperDetailsForm(forms.Form):
+    """The paper questionnaire itself: its language, batch and serial number."""
+
+    paper_language = forms.ChoiceField(label=_("Language of the paper form"))
+    paper_batch = forms.CharField(label=_("Batch"), max_length=100)
+    paper_serial = forms.CharField(label=_("Serial number on the paper"), max_length=50)
+    store_duplicate = forms.BooleanField(
+        label=_("Store it anyway: this is a different questionnaire with the same number"),
+        required=False,
+    )
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils.translation import get_language_info
+
+        self.fields["paper_language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code in languages
+        ]
+
+    def clean_paper_serial(self):
+        return normalize_input(self.cleaned_data["paper_serial"])
+
+
+class ExcludeForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[])
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Response
+
+        self.fields["reason"].choices = Response.ExclusionReason.choices
+
+
+class ListeningSessionForm(forms.ModelForm):
+    class Meta:
+        from .models import ListeningSession
+
+        model = ListeningSession
+        fields = [
+            "guide",
+            "held_on",
+            "starts_at",
+            "ends_at",
+            "place",
+            "area",
+            "languages",
+            "attendees",
+            "facilitators",
+            "note_takers",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "facilitators": forms.CheckboxSelectMultiple,
+            "note_takers": forms.CheckboxSelectMultiple,
+        }
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=language_choices,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from organizations.models import Area, User
+
+        from .models import Instrument
+
+        members = User.objects.filter(memberships__organization=organization, is_active=True)
+        self.fields["facilitators"].queryset = members.order_by("full_name", "email")
+        self.fields["note_takers"].queryset = members.order_by("full_name", "email")
+        self.fields["guide"].queryset = Instrument.objects.filter(kind=Instrument.Kind.GUIDE)
+        self.fields["area"].queryset = Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)
+        self.fields["attendees"].widget.attrs["min"] = 0
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end time must be after the start time."))
+        return cleaned
+
+
+class PromptNoteForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of what was said"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class QuoteForm(forms.Form):
+    text = forms.CharField(label=_("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    descriptor = forms.CharField(
+        label=_("Who said it (no names)"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: youth participant, long-time resident. Never a name."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("descriptor") and not cleaned.get("text"):
+            self.add_error("text", _("Write the quote, or clear who said it."))
+        return cleaned
+
+
+QuoteFormSet = forms.formset_factory(QuoteForm, extra=2, max_num=200)
+
+
+class SessionFilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    area = forms.ModelChoiceField(label=_("Community area"), queryset=None, required=False)
+    guide = forms.ModelChoiceField(label=_("Discussion guide"), queryset=None, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
+    q = forms.CharField(label=_("Search notes and quotes"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from organizations.models import Area
+
+        from .models import Instrument, ListeningSession
+
+        self.fields["area"].queryset = Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)
+        self.fields["guide"].queryset = Instrument.objects.filter(kind=Instrument.Kind.GUIDE)
+        self.fields["status"].choices = [("", _("Any")), *ListeningSession.Status.choices]
+
+
+class ResponseFilterForm(forms.Form):
+    instrument = forms.ModelChoiceField(label=_("Survey"), queryset=None, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[])
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[])
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Instrument, Response
+
+        self.fields["instrument"].queryset = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
+        self.fields["channel"].choices = [("", _("Any")), *Response.Channel.choices]
+        self.fields["language"].choices = [("", _("Any")), *language_choices()]
+        self.fields["status"].choices = [("", _("Any")), *Response.Status.choices]

@@ -820,3 +820,131 @@ def store_response(*, response, answers):
             return False
         raise
     return True
+
+
+class ListeningSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(organization__in=Organization.objects.visible_to(user))
+
+
+class ListeningSession(models.Model):
+    """A listening session a CBO held: when, where, who came (a count, never names), and per
+    prompt of its discussion guide what was said."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        COMPLETE = "complete", _("Complete")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="listening_sessions",
+    )
+    guide = models.ForeignKey(
+        Instrument,
+        verbose_name=_("discussion guide"),
+        on_delete=models.PROTECT,
+        related_name="listening_sessions",
+        limit_choices_to={"kind": Instrument.Kind.GUIDE},
+    )
+    held_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("start time"), null=True, blank=True)
+    ends_at = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("community area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    languages = ArrayField(
+        models.CharField(max_length=10), verbose_name=_("languages spoken"), default=list, blank=True
+    )
+    attendees = models.PositiveIntegerField(_("number of attendees"), null=True, blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("facilitated by"), blank=True, related_name="+"
+    )
+    note_takers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("notes taken by"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Minted when the form is first shown: a double submit finds the session it created.
+    form_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ListeningSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("listening session")
+        verbose_name_plural = _("listening sessions")
+        indexes = [
+            # The organization's session list, newest first.
+            models.Index(fields=["organization", "-held_on"], name="session_org_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on} {self.place}".strip()
+
+
+class PromptNote(models.Model):
+    """What was said about one prompt of the guide in one session."""
+
+    session = models.ForeignKey(
+        ListeningSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="notes"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("prompt"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("summary of what was said"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("prompt notes")
+        verbose_name_plural = _("prompt notes")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "question"], name="prompt_note_unique"),
+        ]
+
+    def __str__(self):
+        return self.question.code
+
+
+class SessionQuote(models.Model):
+    """A notable quote, with an optional non-identifying descriptor, never a name."""
+
+    session = models.ForeignKey(
+        ListeningSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("prompt"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("quote"))
+    descriptor = models.CharField(
+        _("who said it (no names)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: youth participant, long-time resident. Never a name."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,35 +1,809 @@
-"""The staff workspace: an organization's own figures, sessions, responses, paper entry."""
+"""The staff workspace: an organization's own figures, links, listening sessions, responses,
+paper entry and downloads. Every query goes through `visible_to(request.user)`; another
+organization's objects answer 404."""
 
-from django.shortcuts import render
+import uuid
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import reversion
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from organizations.access import workspace_view
+from organizations.models import Area, Organization
 
-from .models import CollectionLink
+from . import exports
+from .forms import (
+    ExcludeForm,
+    ListeningSessionForm,
+    PaperDetailsForm,
+    PaperResponseForm,
+    PromptNoteForm,
+    QuoteFormSet,
+    ResponseFilterForm,
+    SessionFilterForm,
+    hidden_questions,
+)
+from .models import (
+    Choice,
+    CollectionLink,
+    Instrument,
+    ListeningSession,
+    PromptNote,
+    Question,
+    Response,
+    SessionQuote,
+    store_response,
+)
+from .views import community_areas, instrument_questions, link_public_urls
+
+CHICAGO = ZoneInfo(settings.TIME_ZONE)
+PAGE_SIZE = 50
+
+
+def scoped(queryset, request):
+    """Rows the user may see, narrowed to the workspace's organization when there is one."""
+    queryset = queryset.visible_to(request.user)
+    if request.organization is not None:
+        queryset = queryset.filter(organization=request.organization)
+    return queryset
+
+
+def acting_organization(request):
+    """The organization new records belong to; the facilitator must pick one (?org=)."""
+    if request.organization is None:
+        raise Http404(_("Choose an organization first."))
+    return request.organization
+
+
+# --- Home ------------------------------------------------------------------------------
 
 
 @workspace_view
 def home(request):
-    return render(request, "staff/home.html", {})
+    responses = scoped(Response.objects.included(), request)
+    sessions = scoped(ListeningSession.objects.all(), request)
+    per_instrument = list(
+        responses.values("instrument__code", "instrument__title")
+        .annotate(total=Count("id"))
+        .order_by("-total")
+    )
+    per_channel = list(responses.values("channel").annotate(total=Count("id")).order_by("channel"))
+    channel_labels = dict(Response.Channel.choices)
+    for row in per_channel:
+        row["label"] = channel_labels.get(row["channel"], row["channel"])
+    since = timezone.now() - timedelta(weeks=12)
+    per_week = list(
+        responses.filter(submitted_at__gte=since)
+        .annotate(week=TruncWeek("submitted_at", tzinfo=CHICAGO))
+        .values("week")
+        .annotate(total=Count("id"))
+        .order_by("week")
+    )
+    most = max((row["total"] for row in per_week), default=0)
+    for row in per_week:
+        row["percent"] = round(100 * row["total"] / most) if most else 0
+    session_totals = sessions.filter(status=ListeningSession.Status.COMPLETE).aggregate(
+        held=Count("id"), reached=Sum("attendees")
+    )
+    recent_responses = list(
+        scoped(Response.objects.all(), request)
+        .select_related("instrument", "organization")
+        .order_by("-submitted_at")[:8]
+    )
+    recent_sessions = list(sessions.select_related("organization").order_by("-updated_at")[:5])
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "per_instrument": per_instrument,
+            "per_channel": per_channel,
+            "per_week": per_week,
+            "total": sum(row["total"] for row in per_instrument),
+            "sessions_held": session_totals["held"],
+            "people_reached": session_totals["reached"] or 0,
+            "recent_responses": recent_responses,
+            "recent_sessions": recent_sessions,
+        },
+    )
 
 
 @workspace_view
 def links(request):
-    links = CollectionLink.objects.visible_to(request.user).select_related("instrument", "organization")
-    if request.organization:
-        links = links.filter(organization=request.organization)
-    return render(request, "staff/links.html", {"links": links})
+    rows = []
+    for link in scoped(CollectionLink.objects.all(), request).select_related(
+        "instrument", "organization"
+    ):
+        short, by_language = link_public_urls(request, link)
+        rows.append({"link": link, "short": short, "languages": by_language})
+    return render(request, "staff/links.html", {"rows": rows})
+
+
+# --- Listening sessions ----------------------------------------------------------------
+
+
+def guide_prompts(guide):
+    return [q for q in instrument_questions(guide) if q.type != Question.Type.MATRIX]
+
+
+def session_forms(request, session, guide, organization, data=None):
+    """The session's form, and per prompt its notes form and quotes formset."""
+    form = ListeningSessionForm(data, instance=session, organization=organization)
+    notes = {n.question_id: n for n in session.notes.all()} if session.pk else {}
+    quotes = {}
+    if session.pk:
+        for quote in session.quotes.all():
+            quotes.setdefault(quote.question_id, []).append(quote)
+    prompts = []
+    for prompt in guide_prompts(guide) if guide else []:
+        note = notes.get(prompt.pk)
+        prompts.append(
+            {
+                "prompt": prompt,
+                "notes": PromptNoteForm(
+                    data,
+                    prefix=f"notes-{prompt.code}",
+                    initial={"summary": note.summary, "note": note.note} if note else None,
+                ),
+                "quotes": QuoteFormSet(
+                    data,
+                    prefix=f"quotes-{prompt.code}",
+                    initial=[
+                        {"text": q.text, "descriptor": q.descriptor}
+                        for q in quotes.get(prompt.pk, [])
+                    ],
+                ),
+            }
+        )
+    return form, prompts
+
+
+def save_session(request, form, prompts, complete):
+    """One save is one revision: the session, its notes and its quotes together."""
+    with transaction.atomic(), reversion.create_revision():
+        session = form.save(commit=False)
+        if complete:
+            session.status = ListeningSession.Status.COMPLETE
+        session.save()
+        form.save_m2m()
+        session.notes.all().delete()
+        session.quotes.all().delete()
+        notes, quotes = [], []
+        for block in prompts:
+            prompt = block["prompt"]
+            summary = block["notes"].cleaned_data["summary"]
+            note = block["notes"].cleaned_data["note"]
+            if summary or note:
+                notes.append(PromptNote(session=session, question=prompt, summary=summary, note=note))
+            for order, quote in enumerate(block["quotes"].cleaned_data):
+                if quote.get("text"):
+                    quotes.append(
+                        SessionQuote(
+                            session=session,
+                            question=prompt,
+                            text=quote["text"],
+                            descriptor=quote.get("descriptor", ""),
+                            order=order,
+                        )
+                    )
+        # Saved one by one so the revision follows them (bulk_create sends no signals).
+        for item in [*notes, *quotes]:
+            item.save()
+        reversion.set_user(request.user)
+        reversion.set_comment(
+            _("Marked complete") if complete else _("Saved")
+        )
+    return session
+
+
+def session_form_page(request, session, organization):
+    guide_id = request.POST.get("guide") or request.GET.get("guide") or session.guide_id
+    guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE, pk=guide_id).first()
+    if guide is None:
+        guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE).order_by("-created_at").first()
+        if guide and not session.pk:
+            session.guide = guide
+    data = request.POST if request.method == "POST" else None
+    form, prompts = session_forms(request, session, guide, organization, data)
+    action = request.POST.get("action")
+    if request.method == "POST" and action in {"save", "complete"}:
+        valid = form.is_valid() and all(
+            b["notes"].is_valid() and b["quotes"].is_valid() for b in prompts
+        )
+        if valid and action == "complete":
+            missing = [b for b in prompts if not b["notes"].cleaned_data["summary"]]
+            for block in missing:
+                block["notes"].add_error(
+                    "summary", _("Write a summary for each prompt before marking complete.")
+                )
+            valid = not missing
+        if valid:
+            try:
+                session = save_session(request, form, prompts, complete=action == "complete")
+            except IntegrityError:
+                # The same form sent twice: the first one created the session.
+                session = ListeningSession.objects.get(form_key=session.form_key)
+            messages.success(
+                request,
+                _("The session is marked complete.")
+                if action == "complete"
+                else _("The session is saved as a draft."),
+            )
+            response = redirect("workspace:session", pk=session.pk)
+            return response
+    errors = form.is_bound and (
+        form.errors or any(b["notes"].errors or b["quotes"].total_error_count() for b in prompts)
+    )
+    return render(
+        request,
+        "staff/session_form.html",
+        {
+            "form": form,
+            "prompts": prompts,
+            "session": session,
+            "guide": guide,
+            "has_errors": errors,
+            "autosave_key": f"session-{session.pk or session.form_key}",
+        },
+    )
+
+
+@workspace_view
+def session_new(request):
+    organization = acting_organization(request)
+    key = request.POST.get("form_key") or str(uuid.uuid4())
+    try:
+        key = uuid.UUID(key)
+    except ValueError:
+        raise Http404 from None
+    existing = ListeningSession.objects.visible_to(request.user).filter(form_key=key).first()
+    if existing:
+        # A double submit of the creating form: the first one made the session.
+        return redirect("workspace:session", pk=existing.pk)
+    session = ListeningSession(
+        organization=organization,
+        created_by=request.user,
+        form_key=key,
+        held_on=timezone.localdate(),
+    )
+    return session_form_page(request, session, organization)
+
+
+def get_session(request, pk):
+    return get_object_or_404(
+        ListeningSession.objects.visible_to(request.user).select_related(
+            "organization", "guide", "area", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+@workspace_view
+def session_edit(request, pk):
+    session = get_session(request, pk)
+    return session_form_page(request, session, session.organization)
+
+
+@workspace_view
+def session_detail(request, pk):
+    session = get_session(request, pk)
+    notes = {n.question_id: n for n in session.notes.all()}
+    quotes = {}
+    for quote in session.quotes.all():
+        quotes.setdefault(quote.question_id, []).append(quote)
+    prompts = [
+        {"prompt": p, "note": notes.get(p.pk), "quotes": quotes.get(p.pk, [])}
+        for p in guide_prompts(session.guide)
+    ]
+    membership = request.user.membership
+    return render(
+        request,
+        "staff/session_detail.html",
+        {
+            "session": session,
+            "prompts": prompts,
+            "facilitators": list(session.facilitators.all()),
+            "note_takers": list(session.note_takers.all()),
+            "can_see_history": request.user.is_facilitator
+            or (membership and membership.can_manage_members),
+            "saved_key": f"session-{session.pk}",
+            "saved_new_key": f"session-{session.form_key}" if session.form_key else "",
+        },
+    )
+
+
+def revision_snapshot(revision, prompts_by_id):
+    """A revision as {label: text}: the session's fields, then each prompt's notes and quotes."""
+    from django.utils.dateparse import parse_date
+
+    snapshot = {}
+    session_fields, notes, quotes = {}, {}, {}
+    for version in revision.version_set.all():
+        model = version.content_type.model
+        data = version.field_dict
+        if model == "listeningsession":
+            session_fields = data
+        elif model == "promptnote":
+            notes[data["question_id"]] = data
+        elif model == "sessionquote":
+            quotes.setdefault(data["question_id"], []).append(data)
+    labels = {
+        "held_on": _("Date"),
+        "starts_at": _("Start time"),
+        "ends_at": _("End time"),
+        "place": _("Place"),
+        "attendees": _("Number of attendees"),
+        "status": _("Status"),
+        "languages": _("Languages spoken"),
+    }
+    for field, label in labels.items():
+        value = session_fields.get(field)
+        if field == "held_on" and isinstance(value, str):
+            value = parse_date(value)
+        if isinstance(value, list):
+            value = ", ".join(value)
+        snapshot[str(label)] = "" if value is None else str(value)
+    for question_id, prompt in prompts_by_id.items():
+        note = notes.get(question_id, {})
+        snapshot[f"{prompt.code}: {_('Summary')}"] = note.get("summary", "")
+        snapshot[f"{prompt.code}: {_('Note')}"] = note.get("note", "")
+        snapshot[f"{prompt.code}: {_('Quotes')}"] = "\n".join(
+            f"“{q['text']}”" + (f" — {q['descriptor']}" if q.get("descriptor") else "")
+            for q in sorted(quotes.get(question_id, []), key=lambda q: q.get("order", 0))
+        )
+    return snapshot
+
+
+@workspace_view
+def session_history(request, pk):
+    """Every save, newest first: who, when, and what changed, old and new side by side."""
+    session = get_session(request, pk)
+    membership = request.user.membership
+    if not (request.user.is_facilitator or (membership and membership.can_manage_members)):
+        raise PermissionDenied
+    from reversion.models import Version
+
+    versions = (
+        Version.objects.get_for_object(session)
+        .select_related("revision__user")
+        .prefetch_related("revision__version_set__content_type")
+        .order_by("revision__date_created")
+    )
+    prompts_by_id = {p.pk: p for p in guide_prompts(session.guide)}
+    entries, previous = [], {}
+    for version in versions:
+        snapshot = revision_snapshot(version.revision, prompts_by_id)
+        changes = [
+            {"field": field, "old": previous.get(field, ""), "new": value}
+            for field, value in snapshot.items()
+            if value != previous.get(field, "")
+        ]
+        entries.append({"revision": version.revision, "changes": changes, "first": not previous})
+        previous = snapshot
+    entries.reverse()
+    return render(request, "staff/session_history.html", {"session": session, "entries": entries})
 
 
 @workspace_view
 def sessions(request):
-    return render(request, "staff/home.html", {})
+    form = SessionFilterForm(request.GET or None)
+    queryset = scoped(ListeningSession.objects.all(), request).select_related(
+        "guide", "area", "organization"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["start"]:
+            queryset = queryset.filter(held_on__gte=data["start"])
+        if data["end"]:
+            queryset = queryset.filter(held_on__lte=data["end"])
+        if data["area"]:
+            queryset = queryset.filter(area=data["area"])
+        if data["guide"]:
+            queryset = queryset.filter(guide=data["guide"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["q"]:
+            words = data["q"]
+            matching = ListeningSession.objects.filter(
+                Q(notes__summary__icontains=words)
+                | Q(notes__note__icontains=words)
+                | Q(quotes__text__icontains=words)
+                | Q(place__icontains=words)
+            ).values("pk")
+            queryset = queryset.filter(pk__in=matching)
+    queryset = queryset.annotate(quote_count=Count("quotes", distinct=True)).order_by(
+        "-held_on", "-created_at"
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "staff/sessions.html", {"form": form, "page": page, "query": querystring(request)}
+    )
+
+
+def querystring(request):
+    """The current filters, to keep them across pages."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Responses -------------------------------------------------------------------------
+
+
+def filtered_responses(request, form):
+    queryset = scoped(Response.objects.all(), request)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["instrument"]:
+            queryset = queryset.filter(instrument=data["instrument"])
+        if data["channel"]:
+            queryset = queryset.filter(channel=data["channel"])
+        if data["language"]:
+            queryset = queryset.filter(language=data["language"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["start"]:
+            queryset = queryset.filter(submitted_at__date__gte=data["start"])
+        if data["end"]:
+            queryset = queryset.filter(submitted_at__date__lte=data["end"])
+    return queryset
 
 
 @workspace_view
 def responses(request):
-    return render(request, "staff/home.html", {})
+    form = ResponseFilterForm(request.GET or None)
+    queryset = (
+        filtered_responses(request, form)
+        .select_related("instrument", "organization", "area")
+        .order_by("-submitted_at")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/responses.html",
+        {"form": form, "page": page, "query": querystring(request)},
+    )
+
+
+def get_response(request, pk):
+    return get_object_or_404(
+        Response.objects.visible_to(request.user).select_related(
+            "instrument", "organization", "area", "link", "excluded_by", "entered_by"
+        ),
+        pk=pk,
+    )
+
+
+@workspace_view
+def response_detail(request, pk):
+    response = get_response(request, pk)
+    answers = (
+        response.answers.select_related("question", "choice", "area")
+        .order_by("question__order", "choice__order")
+    )
+    return render(
+        request,
+        "staff/response_detail.html",
+        {
+            "response": response,
+            "answers": answers,
+            "exclude_form": ExcludeForm(),
+            "locked": locked_by_facilitator(request, response),
+        },
+    )
+
+
+def locked_by_facilitator(request, response):
+    """Staff may not undo an exclusion the facilitator made."""
+    return (
+        response.status == Response.Status.EXCLUDED
+        and response.excluded_by is not None
+        and response.excluded_by.is_facilitator
+        and not request.user.is_facilitator
+    )
+
+
+@workspace_view
+@require_POST
+def response_exclude(request, pk):
+    response = get_response(request, pk)
+    form = ExcludeForm(request.POST)
+    if locked_by_facilitator(request, response):
+        raise PermissionDenied
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason to exclude this response."))
+        return redirect("workspace:response", pk=response.pk)
+    Response.objects.filter(pk=response.pk).update(
+        status=Response.Status.EXCLUDED,
+        exclusion_reason=form.cleaned_data["reason"],
+        exclusion_note=form.cleaned_data["note"],
+        excluded_by=request.user,
+        excluded_at=timezone.now(),
+    )
+    messages.success(request, _("The response is excluded. It stays stored and can be included again."))
+    return redirect("workspace:response", pk=response.pk)
+
+
+@workspace_view
+@require_POST
+def response_include(request, pk):
+    response = get_response(request, pk)
+    if locked_by_facilitator(request, response):
+        raise PermissionDenied
+    Response.objects.filter(pk=response.pk).update(
+        status=Response.Status.INCLUDED,
+        exclusion_reason="",
+        exclusion_note="",
+        excluded_by=None,
+        excluded_at=None,
+    )
+    messages.success(request, _("The response is included again."))
+    return redirect("workspace:response", pk=response.pk)
+
+
+# --- Downloads -------------------------------------------------------------------------
+
+
+def export_instrument(request):
+    code = request.GET.get("instrument")
+    instruments = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
+    if code:
+        return get_object_or_404(instruments, code=code)
+    instrument = instruments.filter(status=Instrument.Status.OPEN).order_by("-created_at").first()
+    if instrument is None:
+        raise Http404
+    return instrument
+
+
+def export_language(request):
+    language = request.GET.get("labels")
+    return language if language in dict(settings.LANGUAGES) else translation.get_language()
+
+
+@workspace_view
+def responses_csv(request):
+    instrument = export_instrument(request)
+    form = ResponseFilterForm(request.GET or None)
+    queryset = filtered_responses(request, form).filter(instrument=instrument)
+    return exports.responses_csv(instrument, queryset, export_language(request))
+
+
+@workspace_view
+def codebook_csv(request):
+    return exports.codebook_csv(export_instrument(request))
+
+
+@workspace_view
+def sessions_csv(request):
+    queryset = scoped(ListeningSession.objects.all(), request)
+    return exports.sessions_csv(queryset)
+
+
+@workspace_view
+def downloads(request):
+    return render(
+        request,
+        "staff/downloads.html",
+        {
+            "instruments": Instrument.objects.filter(kind=Instrument.Kind.SURVEY),
+            "languages": settings.LANGUAGES,
+        },
+    )
+
+
+# --- Paper surveys ---------------------------------------------------------------------
+
+
+def paper_numbers(questions):
+    """Question numbers as printed: 1, 2, 3 …, matrix rows 7a, 7b …; choices 1, 2, 3 …"""
+    numbers, count, rows = {}, 0, {}
+    for question in questions:
+        if question.parent_id:
+            index = rows.get(question.parent_id, 0)
+            rows[question.parent_id] = index + 1
+            numbers[question.pk] = f"{numbers[question.parent_id]}{chr(ord('a') + index)}"
+        else:
+            count += 1
+            numbers[question.pk] = str(count)
+    return numbers
+
+
+def paper_layout(instrument, questions=None):
+    """Sections with their questions in print order, each with its number and choices."""
+    questions = questions or instrument_questions(instrument)
+    numbers = paper_numbers(questions)
+    matrices = {q.pk: q for q in questions if q.type == Question.Type.MATRIX}
+    sections, current = [], None
+    for question in questions:
+        if current is None or question.section_id != current["section"].pk:
+            current = {"section": question.section, "questions": []}
+            sections.append(current)
+        source = matrices.get(question.parent_id, question)
+        current["questions"].append(
+            {
+                "question": question,
+                "number": numbers[question.pk],
+                "choices": list(source.choices.all()) if question.has_choices else [],
+                "is_row": bool(question.parent_id),
+            }
+        )
+    return sections, numbers
 
 
 @workspace_view
 def paper(request):
-    return render(request, "staff/home.html", {})
+    instruments = Instrument.objects.filter(kind=Instrument.Kind.SURVEY).exclude(
+        status=Instrument.Status.DRAFT
+    )
+    return render(request, "staff/paper.html", {"instruments": instruments})
+
+
+@workspace_view
+def paper_print(request, code, language):
+    instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
+    if language not in instrument.offered_languages:
+        raise Http404
+    with translation.override(language):
+        sections, _numbers = paper_layout(instrument)
+        response = render(
+            request,
+            "staff/paper_print.html",
+            {"instrument": instrument, "sections": sections, "paper_language": language},
+        )
+    return response
+
+
+PAPER_SALT = "surveys.paper-entry"
+
+
+@workspace_view
+def paper_entry(request, code):
+    """Type in a paper questionnaire: one long page, numbered like the paper."""
+    organization = acting_organization(request)
+    instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
+    questions = instrument_questions(instrument)
+    sections, numbers = paper_layout(instrument, questions)
+    data = request.POST if request.method == "POST" else None
+    hidden = hidden_questions(questions, data) if data else frozenset()
+    form = PaperResponseForm(
+        questions, data, areas=community_areas(), hidden=hidden, kiosk=True
+    )
+    details = PaperDetailsForm(
+        data,
+        languages=instrument.offered_languages,
+        initial={
+            "paper_batch": request.GET.get("batch", ""),
+            "paper_language": request.GET.get("language", translation.get_language()),
+        },
+    )
+    number_fields(form, numbers)
+    duplicate = False
+    if request.method == "POST":
+        try:
+            response_id = uuid.UUID(signing.loads(request.POST.get("entry", ""), salt=PAPER_SALT))
+        except (signing.BadSignature, ValueError, TypeError):
+            return render(request, "400.html", status=400)
+        if Response.objects.filter(pk=response_id).exists():
+            messages.info(request, _("This questionnaire was already stored."))
+            return redirect(paper_next_url(request, code, details))
+        if form.is_valid() and details.is_valid():
+            batch = details.cleaned_data["paper_batch"]
+            serial = details.cleaned_data["paper_serial"]
+            duplicate = Response.objects.filter(
+                organization=organization, instrument=instrument, paper_batch=batch, paper_serial=serial
+            ).exists()
+            if not duplicate or details.cleaned_data["store_duplicate"]:
+                language = details.cleaned_data["paper_language"]
+                response = Response(
+                    id=response_id,
+                    instrument=instrument,
+                    organization=organization,
+                    channel=Response.Channel.PAPER,
+                    language=language,
+                    languages_used=[language],
+                    consented=True,
+                    consent_version=instrument.consent_version,
+                    area=form.area(),
+                    entered_by=request.user,
+                    paper_batch=batch,
+                    paper_serial=serial,
+                    paper_language=language,
+                )
+                store_response(response=response, answers=form.answers())
+                messages.success(
+                    request,
+                    _("Stored questionnaire %(serial)s of batch %(batch)s. Enter the next one.")
+                    % {"serial": serial, "batch": batch},
+                )
+                return redirect(paper_next_url(request, code, details))
+    entry = signing.dumps(str(uuid.uuid4()), salt=PAPER_SALT)
+    if request.method == "POST":
+        entry = request.POST.get("entry")
+    rows = []
+    for section in sections:
+        items = []
+        for item in section["questions"]:
+            question = item["question"]
+            if question.type == Question.Type.MATRIX:
+                items.append({**item, "field": None})
+                continue
+            name = f"q-{question.code}"
+            if name not in form.fields:
+                continue
+            items.append(
+                {
+                    **item,
+                    "field": form[name],
+                    "other": form[f"{name}-other"] if f"{name}-other" in form.fields else None,
+                    "mark": form[f"{name}-mark"] if f"{name}-mark" in form.fields else None,
+                }
+            )
+        rows.append({"section": section["section"], "items": items})
+    return render(
+        request,
+        "staff/paper_entry.html",
+        {
+            "instrument": instrument,
+            "form": form,
+            "details": details,
+            "sections": rows,
+            "entry": entry,
+            "duplicate": duplicate,
+            "error_links": (form.error_links() if form.is_bound else [])
+            + (
+                [
+                    {"anchor": details[name].auto_id, "label": details.fields[name].label, "errors": errors}
+                    for name, errors in details.errors.items()
+                ]
+                if details.is_bound
+                else []
+            ),
+        },
+    )
+
+
+def number_fields(form, numbers):
+    """Labels and choices numbered exactly as on the printed paper."""
+    for question in form.questions:
+        name = f"q-{question.code}"
+        field = form.fields[name]
+        field.label = f"{numbers[question.pk]}. {field.label}"
+        if hasattr(field, "choices") and question.has_choices:
+            count = 0
+            numbered = []
+            for value, label in field.choices:
+                if value in {"no_answer", "unreadable"}:
+                    numbered.append((value, f"– {label}"))
+                else:
+                    count += 1
+                    numbered.append((value, f"{count}. {label}"))
+            field.choices = numbered
+
+
+def paper_next_url(request, code, details):
+    params = {}
+    if details.is_bound and details.is_valid():
+        params = {
+            "batch": details.cleaned_data["paper_batch"],
+            "language": details.cleaned_data["paper_language"],
+        }
+    if request.user.is_facilitator and request.organization:
+        params["org"] = request.organization.slug
+    from urllib.parse import urlencode
+
+    return reverse("workspace:paper_entry", kwargs={"code": code}) + (
+        "?" + urlencode(params) if params else ""
+    )

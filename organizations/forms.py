@@ -1,0 +1,122 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in with the email address (the form field keeps Django's name, `username`)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Please enter a correct email address and password."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+
+    def clean_username(self):
+        # One spelling per address, so django-axes counts "Ana@X.org" and "ana@x.org" together
+        # (it reads the credentials this form passes to authenticate()).
+        return self.cleaned_data["username"].strip().lower()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """The view throttles; the mail speaks the person's own language."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+EMAIL_TAKEN = _(
+    "This email address already has an account. A person belongs to one organization only; "
+    "ask the facilitator if they should move to yours."
+)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.STAFF
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(EMAIL_TAKEN, code="exists")
+        return email
+
+
+def other_active_managers(membership):
+    return Membership.objects.filter(
+        organization_id=membership.organization_id,
+        role=Membership.Role.MANAGER,
+        user__is_active=True,
+    ).exclude(pk=membership.pk)
+
+
+LAST_MANAGER = _(
+    "%(name)s is the last active manager of %(organization)s. Make someone else a manager first."
+)
+
+
+def last_manager_error(membership):
+    return forms.ValidationError(
+        LAST_MANAGER,
+        code="last_manager",
+        params={"name": membership.user, "organization": membership.organization},
+    )
+
+
+class RoleForm(forms.ModelForm):
+    """Change a member's role; an organization always keeps one active manager.
+
+    The view holds a lock on the organization while this validates and saves, so two managers
+    demoting each other at the same moment cannot both succeed.
+    """
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+        labels = {"role": _("Role")}
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        demoted = (
+            self.initial.get("role") == Membership.Role.MANAGER and role != Membership.Role.MANAGER
+        )
+        if (
+            demoted
+            and self.instance.user.is_active
+            and not other_active_managers(self.instance).exists()
+        ):
+            raise last_manager_error(self.instance)
+        return role
+
+
+class DeactivateForm(forms.Form):
+    """Nothing to fill in; the checks that decide whether a member may be deactivated."""
+
+    def __init__(self, *args, membership, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.actor = actor
+
+    def clean(self):
+        membership = self.membership
+        if (
+            membership.role == Membership.Role.MANAGER
+            and not other_active_managers(membership).exists()
+        ):
+            raise last_manager_error(membership)
+        if membership.user_id == self.actor.pk:
+            raise forms.ValidationError(_("You cannot deactivate your own account."), code="self")
+        return super().clean()

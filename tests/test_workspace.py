@@ -1,0 +1,568 @@
+"""The staff workspace: figures, listening sessions with history, responses, downloads, paper."""
+
+import csv
+import io
+import re
+import uuid
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import (
+    Answer,
+    Instrument,
+    ListeningSession,
+    Response,
+)
+
+from .factories import (
+    CollectionLinkFactory,
+    InstrumentFactory,
+    QuestionFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guide(db):
+    guide = InstrumentFactory(kind=Instrument.Kind.GUIDE, code="guide")
+    section = SectionFactory(instrument=guide, number=1)
+    for order, code in enumerate(["safety", "police"], start=1):
+        QuestionFactory(
+            instrument=guide,
+            section=section,
+            code=code,
+            type="long_text",
+            order=order,
+            text_en=f"Talk about {code}",
+            text_es=f"Hablemos de {code}",
+        )
+    return guide
+
+
+def make_response(link, **fields):
+    return Response.objects.create(
+        instrument=link.instrument,
+        organization=link.organization,
+        link=link,
+        channel=fields.pop("channel", "web"),
+        language=fields.pop("language", "en"),
+        **fields,
+    )
+
+
+@pytest.fixture
+def links(survey, org_a, org_b):
+    return {
+        "a": CollectionLinkFactory(instrument=survey, organization=org_a),
+        "b": CollectionLinkFactory(instrument=survey, organization=org_b),
+    }
+
+
+def session_post(guide, staff, **extra):
+    data = {
+        "form_key": str(uuid.uuid4()),
+        "guide": guide.pk,
+        "held_on": "2026-11-20",
+        "starts_at": "18:00",
+        "ends_at": "19:30",
+        "place": "Library community room",
+        "attendees": "14",
+        "languages": ["en", "es"],
+        "facilitators": [staff.pk],
+        "note_takers": [staff.pk],
+        "action": "save",
+    }
+    for code in ("safety", "police"):
+        data.update(
+            {
+                f"notes-{code}-summary": f"Summary about {code}",
+                f"notes-{code}-note": "",
+                f"quotes-{code}-TOTAL_FORMS": "2",
+                f"quotes-{code}-INITIAL_FORMS": "0",
+                f"quotes-{code}-MIN_NUM_FORMS": "0",
+                f"quotes-{code}-MAX_NUM_FORMS": "200",
+                f"quotes-{code}-0-text": "",
+                f"quotes-{code}-0-descriptor": "",
+                f"quotes-{code}-1-text": "",
+                f"quotes-{code}-1-descriptor": "",
+            }
+        )
+    data.update(extra)
+    return data
+
+
+# --- Home --------------------------------------------------------------------------------
+
+
+def test_home_counts_only_own_included_responses(client, staff_a, links):
+    for _ in range(3):
+        make_response(links["a"])
+    make_response(links["a"], status="excluded", exclusion_reason="test")
+    make_response(links["a"], channel="kiosk")
+    for _ in range(4):
+        make_response(links["b"])
+    client.force_login(staff_a)
+    page = client.get(reverse("workspace:home"))
+    assert page.status_code == 200
+    assert page.context["total"] == 4
+    assert {row["channel"]: row["total"] for row in page.context["per_channel"]} == {
+        "kiosk": 1,
+        "web": 3,
+    }
+    assert sum(row["total"] for row in page.context["per_week"]) == 4
+
+
+def test_home_query_count_does_not_grow(client, staff_a, links, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    make_response(links["a"])
+    with django_assert_max_num_queries(12):
+        client.get(reverse("workspace:home"))
+    for _ in range(30):
+        make_response(links["a"])
+    with django_assert_max_num_queries(12):
+        client.get(reverse("workspace:home"))
+
+
+# --- Listening sessions ---------------------------------------------------------------
+
+
+def test_record_session_with_prompts_and_quotes(client, staff_a, guide, areas):
+    client.force_login(staff_a)
+    data = session_post(
+        guide,
+        staff_a,
+        area=areas.first().pk,
+        **{
+            "quotes-safety-0-text": "I want to know the officers by name.",
+            "quotes-safety-0-descriptor": "youth participant",
+            "quotes-police-0-text": "Send a counselor, not a squad car.",
+        },
+    )
+    response = client.post(reverse("workspace:session_new"), data)
+    session = ListeningSession.objects.get()
+    assert response["Location"] == reverse("workspace:session", args=[session.pk])
+    assert (session.organization, session.status, session.attendees) == (
+        staff_a.membership.organization,
+        "draft",
+        14,
+    )
+    assert sorted(session.notes.values_list("question__code", "summary")) == [
+        ("police", "Summary about police"),
+        ("safety", "Summary about safety"),
+    ]
+    assert sorted(session.quotes.values_list("text", "descriptor")) == [
+        ("I want to know the officers by name.", "youth participant"),
+        ("Send a counselor, not a squad car.", ""),
+    ]
+    detail = client.get(response["Location"]).content.decode()
+    assert "Send a counselor, not a squad car." in detail
+
+
+def test_double_submit_creates_one_session(client, staff_a, guide):
+    client.force_login(staff_a)
+    data = session_post(guide, staff_a)
+    first = client.post(reverse("workspace:session_new"), data)
+    second = client.post(reverse("workspace:session_new"), data)
+    assert ListeningSession.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_session_validation_error_keeps_everything_typed(client, staff_a, guide):
+    client.force_login(staff_a)
+    long_notes = "Long notes. " * 3000
+    data = session_post(
+        guide, staff_a, ends_at="17:00", **{"notes-safety-summary": long_notes}
+    )
+    page = client.post(reverse("workspace:session_new"), data)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert ListeningSession.objects.count() == 0
+    assert "The end time must be after the start time." in html
+    assert long_notes.strip() in html
+    assert 'href="#id_ends_at"' in html
+
+
+def test_notes_of_tens_of_thousands_of_characters_are_stored(client, staff_a, guide):
+    client.force_login(staff_a)
+    long_notes = "x" * 60000
+    client.post(
+        reverse("workspace:session_new"),
+        session_post(guide, staff_a, **{"notes-police-note": long_notes}),
+    )
+    assert ListeningSession.objects.get().notes.get(question__code="police").note == long_notes
+
+
+def test_mark_complete_requires_every_summary(client, staff_a, guide):
+    client.force_login(staff_a)
+    data = session_post(guide, staff_a, action="complete", **{"notes-police-summary": ""})
+    page = client.post(reverse("workspace:session_new"), data)
+    assert page.status_code == 200
+    assert ListeningSession.objects.count() == 0
+    data["notes-police-summary"] = "Now written"
+    client.post(reverse("workspace:session_new"), data)
+    assert ListeningSession.objects.get().status == "complete"
+
+
+def test_history_keeps_every_save_side_by_side(client, staff_a, manager_a, guide):
+    client.force_login(staff_a)
+    data = session_post(
+        guide, staff_a, **{"quotes-safety-0-text": "We need more ligths at night."}
+    )
+    client.post(reverse("workspace:session_new"), data)
+    session = ListeningSession.objects.get()
+    edit = {**data, "quotes-safety-0-text": "We need more lights at night."}
+    edit.pop("form_key")
+    client.post(reverse("workspace:session_edit", args=[session.pk]), edit)
+    assert client.get(reverse("workspace:session_history", args=[session.pk])).status_code == 403
+
+    client.force_login(manager_a)
+    page = client.get(reverse("workspace:session_history", args=[session.pk]))
+    entries = page.context["entries"]
+    assert len(entries) == 2
+    latest = entries[0]
+    assert latest["revision"].user == staff_a
+    assert latest["changes"] == [
+        {
+            "field": "safety: Quotes",
+            "old": "“We need more ligths at night.”",
+            "new": "“We need more lights at night.”",
+        }
+    ]
+    html = page.content.decode()
+    assert '<td class="diff-old">“We need more ligths at night.”</td>' in html
+    assert '<td class="diff-new">“We need more lights at night.”</td>' in html
+
+
+def test_session_list_filters_and_searches_own_sessions_only(client, staff_a, staff_b, guide):
+    mine = ListeningSession.objects.create(
+        organization=staff_a.membership.organization,
+        guide=guide,
+        held_on=date(2026, 10, 1),
+        created_by=staff_a,
+        place="Church hall",
+    )
+    mine.notes.create(question=guide.questions.get(code="safety"), summary="Street lights came up")
+    ListeningSession.objects.create(
+        organization=staff_a.membership.organization,
+        guide=guide,
+        held_on=date(2026, 11, 1),
+        created_by=staff_a,
+        place="School",
+    )
+    theirs = ListeningSession.objects.create(
+        organization=staff_b.membership.organization,
+        guide=guide,
+        held_on=date(2026, 10, 1),
+        created_by=staff_b,
+        place="Their hall",
+    )
+    theirs.notes.create(question=guide.questions.get(code="safety"), summary="Street lights too")
+    client.force_login(staff_a)
+    listed = client.get(reverse("workspace:sessions"), {"q": "street lights"})
+    assert [s.place for s in listed.context["page"]] == ["Church hall"]
+    dated = client.get(reverse("workspace:sessions"), {"start": "2026-10-15"})
+    assert [s.place for s in dated.context["page"]] == ["School"]
+    everything = client.get(reverse("workspace:sessions"))
+    assert "Their hall" not in everything.content.decode()
+
+
+def test_session_list_query_count(client, staff_a, guide, django_assert_max_num_queries):
+    client.force_login(staff_a)
+
+    def make(n):
+        for i in range(n):
+            ListeningSession.objects.create(
+                organization=staff_a.membership.organization,
+                guide=guide,
+                held_on=date(2026, 10, 1),
+                created_by=staff_a,
+            )
+
+    make(1)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("workspace:sessions"))
+    make(40)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("workspace:sessions"))
+
+
+# --- Responses -------------------------------------------------------------------------
+
+
+def test_staff_exclude_and_include_own_response(client, staff_a, links):
+    response = make_response(links["a"])
+    client.force_login(staff_a)
+    client.post(
+        reverse("workspace:response_exclude", args=[response.pk]),
+        {"reason": "duplicate", "note": "Same person twice"},
+    )
+    response.refresh_from_db()
+    assert (response.status, response.exclusion_reason, response.excluded_by) == (
+        "excluded",
+        "duplicate",
+        staff_a,
+    )
+    client.post(reverse("workspace:response_include", args=[response.pk]))
+    response.refresh_from_db()
+    assert (response.status, response.exclusion_reason, response.excluded_by) == (
+        "included",
+        "",
+        None,
+    )
+    assert Response.objects.count() == 1
+
+
+def test_staff_cannot_undo_facilitators_exclusion(client, staff_a, facilitator, links):
+    response = make_response(
+        links["a"], status="excluded", exclusion_reason="spam", excluded_by=facilitator
+    )
+    client.force_login(staff_a)
+    assert client.post(reverse("workspace:response_include", args=[response.pk])).status_code == 403
+    response.refresh_from_db()
+    assert response.status == "excluded"
+
+
+def test_response_list_filters(client, staff_a, links):
+    make_response(links["a"], language="es")
+    make_response(links["a"], language="zh-hans", channel="kiosk")
+    make_response(links["b"], language="es")
+    client.force_login(staff_a)
+    page = client.get(reverse("workspace:responses"), {"language": "es"})
+    assert [r.language for r in page.context["page"]] == ["es"]
+    page = client.get(reverse("workspace:responses"), {"channel": "kiosk"})
+    assert [r.channel for r in page.context["page"]] == ["kiosk"]
+
+
+def test_response_list_query_count(client, staff_a, links, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    make_response(links["a"])
+    with django_assert_max_num_queries(10):
+        client.get(reverse("workspace:responses"))
+    for _ in range(60):
+        make_response(links["a"])
+    with django_assert_max_num_queries(10):
+        client.get(reverse("workspace:responses"))
+
+
+# --- Downloads -------------------------------------------------------------------------
+
+
+def read_csv(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def answer(response, question_code, choice_code=None, **fields):
+    question = response.instrument.questions.get(code=question_code)
+    choice = question.choices.get(code=choice_code) if choice_code else None
+    if choice is None and choice_code:
+        raise AssertionError
+    return Answer.objects.create(response=response, question=question, choice=choice, **fields)
+
+
+def test_responses_csv_has_one_column_per_question_and_labels_in_language(
+    client, staff_a, links
+):
+    mine = make_response(links["a"], language="zh-hans")
+    answer(mine, "trust", "agree")
+    answer(mine, "worries", "traffic")
+    answer(mine, "worries", "other", text="噪音")
+    answer(mine, "idea", text="更多路灯")
+    answer(mine, "household", number=3)
+    theirs = make_response(links["b"])
+    answer(theirs, "trust", "disagree")
+    client.force_login(staff_a)
+    rows = read_csv(
+        client.get(
+            reverse("workspace:responses_csv"),
+            {"instrument": mine.instrument.code, "labels": "zh-hans"},
+        )
+    )
+    header, *data = rows
+    assert header[:3] == ["response_id", "submitted_at", "organization"]
+    assert header[11:] == [
+        "home_area",
+        "contact",
+        "trust",
+        "treated",
+        "worries",
+        "worries_other",
+        "who_crisis",
+        "who_noise",
+        "household",
+        "zip",
+        "idea",
+    ]
+    assert len(data) == 1
+    row = dict(zip(header, data[0], strict=True))
+    assert row["response_id"] == str(mine.pk)
+    assert (row["trust"], row["worries"], row["worries_other"]) == ("同意", "交通; 其他", "噪音")
+    assert (row["idea"], row["household"]) == ("更多路灯", "3")
+
+
+def test_codebook_lists_codes_and_wording_in_each_language(client, staff_a, survey):
+    client.force_login(staff_a)
+    rows = read_csv(client.get(reverse("workspace:codebook_csv"), {"instrument": survey.code}))
+    assert rows[0] == [
+        "question_code",
+        "type",
+        "section",
+        "matrix",
+        "choice_code",
+        "value",
+        "text_en",
+        "text_es",
+        "text_zh-hans",
+    ]
+    assert ["trust", "", "", "", "agree", "3", "Agree", "De acuerdo", "同意"] in rows
+    assert ["who_noise", "single", "2", "who", "", "", "A noise complaint", "Una queja por ruido", "噪音投诉"] in rows
+
+
+def test_sessions_csv_has_prompts_and_quotes_of_own_sessions(client, staff_a, staff_b, guide):
+    for staff in (staff_a, staff_b):
+        session = ListeningSession.objects.create(
+            organization=staff.membership.organization,
+            guide=guide,
+            held_on=date(2026, 10, 1),
+            created_by=staff,
+            place=f"Hall of {staff.membership.organization.name}",
+        )
+        prompt = guide.questions.get(code="police")
+        session.notes.create(question=prompt, summary="They want counselors.")
+        session.quotes.create(question=prompt, text="Send help, not handcuffs.", descriptor="parent")
+    client.force_login(staff_a)
+    header, *rows = read_csv(client.get(reverse("workspace:sessions_csv")))
+    assert len(rows) == 2
+    assert {row[5] for row in rows} == {"Hall of Org A"}
+    police = dict(zip(header, rows[1], strict=True))
+    assert (police["prompt_code"], police["summary"], police["quotes"]) == (
+        "police",
+        "They want counselors.",
+        "Send help, not handcuffs. (parent)",
+    )
+
+
+def test_responses_csv_query_count(client, staff_a, links, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    url = reverse("workspace:responses_csv")
+    code = links["a"].instrument.code
+    first = make_response(links["a"])
+    answer(first, "trust", "agree")
+    with django_assert_max_num_queries(11):
+        client.get(url, {"instrument": code})
+    for _ in range(40):
+        answer(make_response(links["a"]), "trust", "neutral")
+    with django_assert_max_num_queries(11):
+        client.get(url, {"instrument": code})
+
+
+# --- Paper -----------------------------------------------------------------------------
+
+
+def test_paper_print_is_numbered_like_entry(client, staff_a, survey):
+    client.force_login(staff_a)
+    printed = client.get(reverse("workspace:paper_print", args=[survey.code, "es"]))
+    html = printed.content.decode()
+    assert '<html lang="es">' in html
+    assert '<span class="number">3.</span> Confío en la policía.' in html
+    assert '<span class="number">6a.</span> Una crisis de salud mental' in html
+    entry = client.get(reverse("workspace:paper_entry", args=[survey.code]))
+    entry_html = entry.content.decode()
+    assert "3. Trust" not in entry_html
+    assert "3. I trust the police." in entry_html
+    assert "6a. A mental-health crisis" in entry_html
+    assert "1. Disagree" in entry_html
+
+
+def entry_token(page):
+    return re.search(r'name="entry" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_paper_entry_stores_paper_response(client, staff_a, survey, areas):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    page = client.get(url)
+    posted = client.post(
+        url,
+        {
+            "entry": entry_token(page),
+            "paper_serial": "０１７",
+            "paper_batch": "Fair 2026-11",
+            "paper_language": "es",
+            "q-trust": "unreadable",
+            "q-contact": "no_answer",
+            "q-household": "",
+            "q-household-mark": "unreadable",
+            "q-idea": "Más luz",
+        },
+    )
+    assert posted.status_code == 302
+    assert posted["Location"] == f"{url}?batch=Fair+2026-11&language=es"
+    response = Response.objects.get()
+    assert (response.channel, response.link, response.entered_by) == ("paper", None, staff_a)
+    assert (response.paper_batch, response.paper_serial, response.paper_language, response.language) == (
+        "Fair 2026-11",
+        "017",
+        "es",
+        "es",
+    )
+    assert sorted(response.answers.values_list("question__code", "special", "text")) == [
+        ("contact", "no_answer", ""),
+        ("household", "unreadable", ""),
+        ("idea", "", "Más luz"),
+        ("trust", "unreadable", ""),
+    ]
+
+
+def test_paper_serial_used_in_batch_warns_and_needs_explicit_choice(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    base = {"paper_serial": "5", "paper_batch": "B1", "paper_language": "en", "q-trust": "agree"}
+    client.post(url, {**base, "entry": entry_token(client.get(url))})
+    again = client.post(url, {**base, "entry": entry_token(client.get(url))})
+    assert again.status_code == 200
+    assert "already stored in this batch" in again.content.decode()
+    assert Response.objects.count() == 1
+    anyway = client.post(
+        url, {**base, "entry": entry_token(again), "store_duplicate": "on"}
+    )
+    assert anyway.status_code == 302
+    assert Response.objects.count() == 2
+
+
+def test_paper_entry_double_submit_stores_once(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    data = {
+        "entry": entry_token(client.get(url)),
+        "paper_serial": "9",
+        "paper_batch": "B1",
+        "paper_language": "en",
+    }
+    client.post(url, data)
+    client.post(url, data)
+    assert Response.objects.count() == 1
+
+
+def test_paper_answer_and_mark_together_is_an_error(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    page = client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": "1",
+            "paper_batch": "B",
+            "paper_language": "en",
+            "q-household": "4",
+            "q-household-mark": "unreadable",
+        },
+    )
+    assert page.status_code == 200
+    assert Response.objects.count() == 0
+    assert "Choose an answer or a mark, not both." in page.content.decode()
