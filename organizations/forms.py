@@ -17,7 +17,8 @@ class EmailAuthenticationForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email address")
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
 
     def clean_username(self):
         # One spelling per address, so django-axes counts "Ana@X.org" and "ana@x.org" together

@@ -61,8 +61,8 @@ def test_sign_out_ends_the_session(client, staff_a):
 
 def test_login_page_is_staff_layout_with_labelled_fields(client):
     html = client.get(LOGIN).content.decode()
-    assert '<label for="id_username"' in html
-    assert '<label for="id_password"' in html
+    assert re.findall(r'for="(id_\w+)"', html) == ["id_username", "id_password"]
+    assert '<input type="email" name="username"' in html
     assert '<h1 tabindex="-1" class="page-heading">Sign in</h1>' in html
 
 
@@ -92,7 +92,7 @@ def test_lockout_page_speaks_the_browser_language(client, staff_a):
     assert response.status_code == 429
     html = response.content.decode()
     assert '<html lang="es" dir="ltr">' in html
-    assert "Saltar al contenido principal" in html
+    assert "Ir al contenido principal" in html
 
 
 def test_lockout_spares_other_addresses_and_other_people(staff_a, manager_a):
@@ -279,7 +279,7 @@ def test_staff_pages_follow_the_users_preferred_language(client, org_a):
     client.force_login(user)
     html = client.get("/staff/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="es" dir="ltr">' in html
-    assert '<a class="skip-link" href="#main">Saltar al contenido principal</a>' in html
+    assert '<a class="skip-link" href="#main">Ir al contenido principal</a>' in html
 
 
 def test_staff_language_choice_is_kept_on_the_account(client, staff_a):

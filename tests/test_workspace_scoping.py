@@ -1,0 +1,179 @@
+"""Every workspace URL, for every persona, against objects of CBO A and of CBO B.
+
+Anonymous and deactivated users are sent to sign in; another organization's objects answer
+404 (which wins over 403); staff get 403 on manager-only pages; the facilitator opens all.
+Data of the other organization is always present and never shows in lists or downloads.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from organizations.models import Membership
+from surveys.models import Instrument, ListeningSession, Response
+
+from .factories import (
+    CollectionLinkFactory,
+    InstrumentFactory,
+    MembershipFactory,
+    QuestionFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "staff_a", "manager_a", "staff_b", "manager_b", "deactivated", "facilitator"]
+
+
+@pytest.fixture
+def world(org_a, org_b, survey, staff_a, manager_a, staff_b, facilitator):
+    manager_b = MembershipFactory(organization=org_b, role=Membership.Role.MANAGER).user
+    deactivated = MembershipFactory(organization=org_a, role=Membership.Role.MANAGER).user
+    deactivated.is_active = False
+    deactivated.save()
+    guide = InstrumentFactory(kind=Instrument.Kind.GUIDE, code="scoping-guide")
+    QuestionFactory(
+        instrument=guide,
+        section=SectionFactory(instrument=guide, number=1),
+        code="prompt",
+        type="long_text",
+    )
+    objects = {}
+    for key, org, staff in (("a", org_a, staff_a), ("b", org_b, staff_b)):
+        link = CollectionLinkFactory(organization=org, instrument=survey)
+        response = Response.objects.create(
+            instrument=survey,
+            organization=org,
+            link=None,
+            channel="paper",
+            language="en",
+            entered_by=staff,
+            paper_batch=f"BATCH-{key.upper()}",
+            paper_serial="1",
+        )
+        session = ListeningSession.objects.create(
+            organization=org,
+            guide=guide,
+            held_on=date(2026, 10, 1),
+            created_by=staff,
+            place=f"PLACE-{key.upper()}",
+        )
+        objects[key] = {"link": link, "response": response, "session": session}
+    users = {
+        "anonymous": None,
+        "staff_a": staff_a,
+        "manager_a": manager_a,
+        "staff_b": staff_b,
+        "manager_b": manager_b,
+        "deactivated": deactivated,
+        "facilitator": facilitator,
+    }
+    return {"objects": objects, "users": users, "survey": survey}
+
+
+def object_urls(objects):
+    """(name, method, url) of every workspace URL about one organization's objects."""
+    session = objects["session"].pk
+    response = objects["response"].pk
+    return [
+        ("session", "get", reverse("workspace:session", args=[session])),
+        ("session_edit", "get", reverse("workspace:session_edit", args=[session])),
+        ("session_history", "get", reverse("workspace:session_history", args=[session])),
+        ("response", "get", reverse("workspace:response", args=[response])),
+        ("response_exclude", "post", reverse("workspace:response_exclude", args=[response])),
+        ("response_include", "post", reverse("workspace:response_include", args=[response])),
+    ]
+
+
+def own_org(persona):
+    return persona[-1] if persona[-2:] in {"_a", "_b"} else None
+
+
+def expected_status(persona, name, owner):
+    if persona in {"anonymous", "deactivated"}:
+        return 302
+    if persona == "facilitator":
+        return 302 if name.startswith("response_") else 200
+    if own_org(persona) != owner:
+        return 404
+    if name == "session_history" and persona.startswith("staff"):
+        return 403
+    return 302 if name.startswith("response_") else 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_object_url_for_every_persona(client, world, persona):
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    results = {}
+    expected = {}
+    for owner in ("a", "b"):
+        for name, method, url in object_urls(world["objects"][owner]):
+            data = {"reason": "test"} if method == "post" else None
+            response = getattr(client, method)(url, data) if data else getattr(client, method)(url)
+            results[(owner, name)] = response.status_code
+            expected[(owner, name)] = expected_status(persona, name, owner)
+            if expected[(owner, name)] == 302 and persona in {"anonymous", "deactivated"}:
+                assert response["Location"].startswith("/accounts/login/"), url
+    assert results == expected
+    if persona in {"staff_b", "manager_b", "anonymous", "deactivated"}:
+        # Nothing of A changed through someone else's requests.
+        assert Response.objects.get(pk=world["objects"]["a"]["response"].pk).status == "included"
+
+
+def list_urls(survey):
+    return [
+        reverse("workspace:home"),
+        reverse("workspace:links"),
+        reverse("workspace:sessions"),
+        reverse("workspace:session_new"),
+        reverse("workspace:responses"),
+        reverse("workspace:downloads"),
+        reverse("workspace:responses_csv") + f"?instrument={survey.code}",
+        reverse("workspace:codebook_csv") + f"?instrument={survey.code}",
+        reverse("workspace:sessions_csv"),
+        reverse("workspace:paper"),
+        reverse("workspace:paper_print", args=[survey.code, "en"]),
+        reverse("workspace:paper_entry", args=[survey.code]),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "manager_a", "staff_b", "manager_b"])
+def test_lists_and_downloads_never_show_the_other_organization(client, world, persona):
+    client.force_login(world["users"][persona])
+    mine, theirs = own_org(persona), "b" if own_org(persona) == "a" else "a"
+    for url in list_urls(world["survey"]):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode("utf-8-sig")
+        assert f"PLACE-{theirs.upper()}" not in body, url
+        assert f"BATCH-{theirs.upper()}" not in body, url
+        assert world["objects"][theirs]["link"].token not in body, url
+        assert str(world["objects"][theirs]["response"].pk) not in body, url
+        assert str(world["objects"][theirs]["session"].pk) not in body, url
+    sessions = client.get(reverse("workspace:sessions")).content.decode()
+    assert f"PLACE-{mine.upper()}" in sessions
+    csv = client.get(list_urls(world["survey"])[6]).content.decode("utf-8-sig")
+    assert f"BATCH-{mine.upper()}" in csv
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "deactivated"])
+def test_list_urls_send_signed_out_people_to_sign_in(client, world, persona):
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    for url in list_urls(world["survey"]):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url
+
+
+def test_facilitator_sees_every_organization_and_can_narrow_to_one(client, world, org_a):
+    client.force_login(world["users"]["facilitator"])
+    everything = client.get(reverse("workspace:sessions")).content.decode()
+    assert "PLACE-A" in everything and "PLACE-B" in everything
+    narrowed = client.get(reverse("workspace:sessions"), {"org": org_a.slug}).content.decode()
+    assert "PLACE-A" in narrowed and "PLACE-B" not in narrowed
+    assert client.get(reverse("workspace:sessions"), {"org": "no-such-org"}).status_code == 404
