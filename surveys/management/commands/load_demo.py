@@ -1,6 +1,6 @@
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,9 +17,12 @@ from surveys.models import (
     Choice,
     CollectionLink,
     Instrument,
+    ListeningSession,
+    PromptNote,
     Question,
     Response,
     Section,
+    SessionQuote,
 )
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -67,7 +70,8 @@ class Command(BaseCommand):
             facilitator_org, cbos = self.load_organizations()
             facilitator, members = self.load_accounts(facilitator_org, cbos)
             survey = self.load_instrument(demo_content.SURVEY)
-            self.load_instrument(demo_content.DISCUSSION_GUIDE)
+            guide = self.load_instrument(demo_content.DISCUSSION_GUIDE)
+            self.load_sessions(guide, cbos, members)
             links, kiosk = self.load_links(survey, cbos)
             created = self.load_responses(survey, cbos, links, kiosk, members, facilitator)
         self.stdout.write(
@@ -212,6 +216,52 @@ class Command(BaseCommand):
             )
         return question
 
+    def load_sessions(self, guide, cbos, members):
+        """Two listening sessions per organization, with notes and quotes for every prompt."""
+        import reversion
+
+        prompts = list(guide.questions.order_by("order"))
+        rng = random.Random(7)
+        for org in cbos:
+            for index in range(2):
+                session_id = uuid.uuid5(RESPONSE_NAMESPACE, f"demo-session-{org.slug}-{index}")
+                if ListeningSession.objects.filter(pk=session_id).exists():
+                    continue
+                staff = members[org.pk]
+                with reversion.create_revision():
+                    session = ListeningSession.objects.create(
+                        id=session_id,
+                        organization=org,
+                        guide=guide,
+                        held_on=(FIRST_DAY + timedelta(days=20 + 30 * index + rng.randrange(10))).date(),
+                        starts_at=time(18, 0),
+                        ends_at=time(19, 30),
+                        place=["Public library meeting room", "Park district field house"][index],
+                        area=org.home_area,
+                        languages=org.demo_languages,
+                        attendees=rng.randint(8, 30),
+                        status=ListeningSession.Status.COMPLETE,
+                        created_by=staff,
+                    )
+                    session.facilitators.set([staff])
+                    session.note_takers.set([staff])
+                    for prompt in prompts:
+                        notes = demo_content.SAMPLE_SESSION_NOTES.get(prompt.code)
+                        if not notes:
+                            continue
+                        PromptNote.objects.create(
+                            session=session, question=prompt, summary=rng.choice(notes["summaries"])
+                        )
+                        for order, quote in enumerate(rng.sample(notes["quotes"], k=2)):
+                            SessionQuote.objects.create(
+                                session=session,
+                                question=prompt,
+                                text=quote["text"],
+                                descriptor=quote.get("descriptor", ""),
+                                order=order,
+                            )
+                    reversion.set_user(staff)
+
     def load_links(self, survey, cbos):
         links = {}
         for org in cbos:
@@ -352,9 +402,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Short link: http://127.0.0.1:8000{first.get_short_url()}")
         with translation.override("en"):
             self.stdout.write(f"  Kiosk link: http://127.0.0.1:8000{kiosk.get_absolute_url()}")
-        self.stdout.write(
-            f"  Staff sign-in and admin: http://127.0.0.1:8000{reverse('admin:index')}"
-        )
+        self.stdout.write(f"  Staff sign-in (CBO workspace): http://127.0.0.1:8000{reverse('login')}")
+        self.stdout.write(f"  Facilitator's admin: http://127.0.0.1:8000{reverse('admin:index')}")
         if show_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             self.stdout.write(f"  Facilitator: {FACILITATOR_EMAIL}")
