@@ -10,15 +10,20 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from reversion.admin import VersionAdmin
 
+from . import history  # noqa: F401  (registers the session history before VersionAdmin looks)
 from .models import (
     Answer,
     Choice,
     CollectionLink,
     Instrument,
+    ListeningSession,
+    PromptNote,
     Question,
     Response,
     Section,
+    SessionQuote,
     StructureFrozen,
 )
 
@@ -342,4 +347,39 @@ class ResponseAdmin(admin.ModelAdmin):
             obj.exclusion_note = ""
             obj.excluded_by = None
             obj.excluded_at = None
+        super().save_model(request, obj, form, change)
+
+
+class PromptNoteInline(admin.StackedInline):
+    model = PromptNote
+    extra = 0
+    autocomplete_fields = ["question"]
+
+
+class SessionQuoteInline(admin.TabularInline):
+    model = SessionQuote
+    extra = 0
+    autocomplete_fields = ["question"]
+
+
+@admin.register(ListeningSession)
+class ListeningSessionAdmin(VersionAdmin):
+    """The facilitator's view of every organization's sessions; each save is kept in history."""
+
+    list_display = ["held_on", "organization", "place", "area", "attendees", "status"]
+    list_filter = ["organization", "status", "guide"]
+    search_fields = ["place", "notes__summary", "quotes__text"]
+    list_select_related = ["organization", "area"]
+    date_hierarchy = "held_on"
+    inlines = [PromptNoteInline, SessionQuoteInline]
+    autocomplete_fields = ["area"]
+    filter_horizontal = ["facilitators", "note_takers"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return ListeningSession.objects.visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)

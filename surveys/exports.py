@@ -135,12 +135,25 @@ def codebook_csv(instrument):
                 "",
                 "",
             ]
-            + [getattr(question, build_localized_fieldname("text", code)) or "" for code in languages]
+            + [
+                getattr(question, build_localized_fieldname("text", code)) or ""
+                for code in languages
+            ]
         )
         for choice in question.choices.all():
             writer.writerow(
-                [question.code, "", "", "", choice.code, "" if choice.value is None else choice.value]
-                + [getattr(choice, build_localized_fieldname("label", code)) or "" for code in languages]
+                [
+                    question.code,
+                    "",
+                    "",
+                    "",
+                    choice.code,
+                    "" if choice.value is None else choice.value,
+                ]
+                + [
+                    getattr(choice, build_localized_fieldname("label", code)) or ""
+                    for code in languages
+                ]
             )
     return response
 
@@ -213,6 +226,3 @@ def sessions_csv(queryset):
                 ]
             )
     return response
-
-
-

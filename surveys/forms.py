@@ -365,7 +365,9 @@ class PaperResponseForm(ResponseForm):
                     choices=[("", "—"), *PAPER_MARKS],
                     required=False,
                 )
-            elif isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.RadioSelect):
+            elif isinstance(field, forms.ChoiceField) and isinstance(
+                field.widget, forms.RadioSelect
+            ):
                 field.choices = [*field.choices, *PAPER_MARKS]
             else:
                 self.fields[f"{name}-mark"] = forms.ChoiceField(
@@ -489,7 +491,9 @@ class ListeningSessionForm(forms.ModelForm):
 
 class PromptNoteForm(forms.Form):
     summary = forms.CharField(
-        label=_("Summary of what was said"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Summary of what was said"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -497,7 +501,9 @@ class PromptNoteForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    text = forms.CharField(label=_("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     descriptor = forms.CharField(
         label=_("Who said it (no names)"),
         required=False,
@@ -516,8 +522,12 @@ QuoteFormSet = forms.formset_factory(QuoteForm, extra=2, max_num=200)
 
 
 class SessionFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     area = forms.ModelChoiceField(label=_("Community area"), queryset=None, required=False)
     guide = forms.ModelChoiceField(label=_("Discussion guide"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
@@ -538,8 +548,12 @@ class ResponseFilterForm(forms.Form):
     instrument = forms.ModelChoiceField(label=_("Survey"), queryset=None, required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[])
     language = forms.ChoiceField(label=_("Language"), required=False, choices=[])
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,6 @@ import reversion
 
 from .models import ListeningSession, PromptNote, SessionQuote
 
-reversion.register(PromptNote)
-reversion.register(SessionQuote)
-reversion.register(ListeningSession, follow=["notes", "quotes"])
+for model, follow in ((PromptNote, ()), (SessionQuote, ()), (ListeningSession, ("notes", "quotes"))):
+    if not reversion.is_registered(model):
+        reversion.register(model, follow=follow)

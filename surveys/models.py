@@ -862,7 +862,10 @@ class ListeningSession(models.Model):
         related_name="+",
     )
     languages = ArrayField(
-        models.CharField(max_length=10), verbose_name=_("languages spoken"), default=list, blank=True
+        models.CharField(max_length=10),
+        verbose_name=_("languages spoken"),
+        default=list,
+        blank=True,
     )
     attendees = models.PositiveIntegerField(_("number of attendees"), null=True, blank=True)
     facilitators = models.ManyToManyField(

@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.access import workspace_view
-from organizations.models import Area, Organization
 
 from . import exports
 from .forms import (
@@ -38,7 +37,6 @@ from .forms import (
     hidden_questions,
 )
 from .models import (
-    Choice,
     CollectionLink,
     Instrument,
     ListeningSession,
@@ -187,7 +185,9 @@ def save_session(request, form, prompts, complete):
             summary = block["notes"].cleaned_data["summary"]
             note = block["notes"].cleaned_data["note"]
             if summary or note:
-                notes.append(PromptNote(session=session, question=prompt, summary=summary, note=note))
+                notes.append(
+                    PromptNote(session=session, question=prompt, summary=summary, note=note)
+                )
             for order, quote in enumerate(block["quotes"].cleaned_data):
                 if quote.get("text"):
                     quotes.append(
@@ -203,9 +203,7 @@ def save_session(request, form, prompts, complete):
         for item in [*notes, *quotes]:
             item.save()
         reversion.set_user(request.user)
-        reversion.set_comment(
-            _("Marked complete") if complete else _("Saved")
-        )
+        reversion.set_comment(_("Marked complete") if complete else _("Saved"))
     return session
 
 
@@ -213,7 +211,9 @@ def session_form_page(request, session, organization):
     guide_id = request.POST.get("guide") or request.GET.get("guide") or session.guide_id
     guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE, pk=guide_id).first()
     if guide is None:
-        guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE).order_by("-created_at").first()
+        guide = (
+            Instrument.objects.filter(kind=Instrument.Kind.GUIDE).order_by("-created_at").first()
+        )
         if guide and not session.pk:
             session.guide = guide
     data = request.POST if request.method == "POST" else None
@@ -490,9 +490,8 @@ def get_response(request, pk):
 @workspace_view
 def response_detail(request, pk):
     response = get_response(request, pk)
-    answers = (
-        response.answers.select_related("question", "choice", "area")
-        .order_by("question__order", "choice__order")
+    answers = response.answers.select_related("question", "choice", "area").order_by(
+        "question__order", "choice__order"
     )
     return render(
         request,
@@ -533,7 +532,9 @@ def response_exclude(request, pk):
         excluded_by=request.user,
         excluded_at=timezone.now(),
     )
-    messages.success(request, _("The response is excluded. It stays stored and can be included again."))
+    messages.success(
+        request, _("The response is excluded. It stays stored and can be included again.")
+    )
     return redirect("workspace:response", pk=response.pk)
 
 
@@ -678,9 +679,7 @@ def paper_entry(request, code):
     sections, numbers = paper_layout(instrument, questions)
     data = request.POST if request.method == "POST" else None
     hidden = hidden_questions(questions, data) if data else frozenset()
-    form = PaperResponseForm(
-        questions, data, areas=community_areas(), hidden=hidden, kiosk=True
-    )
+    form = PaperResponseForm(questions, data, areas=community_areas(), hidden=hidden, kiosk=True)
     details = PaperDetailsForm(
         data,
         languages=instrument.offered_languages,
@@ -703,7 +702,10 @@ def paper_entry(request, code):
             batch = details.cleaned_data["paper_batch"]
             serial = details.cleaned_data["paper_serial"]
             duplicate = Response.objects.filter(
-                organization=organization, instrument=instrument, paper_batch=batch, paper_serial=serial
+                organization=organization,
+                instrument=instrument,
+                paper_batch=batch,
+                paper_serial=serial,
             ).exists()
             if not duplicate or details.cleaned_data["store_duplicate"]:
                 language = details.cleaned_data["paper_language"]
@@ -765,7 +767,11 @@ def paper_entry(request, code):
             "error_links": (form.error_links() if form.is_bound else [])
             + (
                 [
-                    {"anchor": details[name].auto_id, "label": details.fields[name].label, "errors": errors}
+                    {
+                        "anchor": details[name].auto_id,
+                        "label": details.fields[name].label,
+                        "errors": errors,
+                    }
                     for name, errors in details.errors.items()
                 ]
                 if details.is_bound

@@ -174,9 +174,7 @@ def test_double_submit_creates_one_session(client, staff_a, guide):
 def test_session_validation_error_keeps_everything_typed(client, staff_a, guide):
     client.force_login(staff_a)
     long_notes = "Long notes. " * 3000
-    data = session_post(
-        guide, staff_a, ends_at="17:00", **{"notes-safety-summary": long_notes}
-    )
+    data = session_post(guide, staff_a, ends_at="17:00", **{"notes-safety-summary": long_notes})
     page = client.post(reverse("workspace:session_new"), data)
     html = page.content.decode()
     assert page.status_code == 200
@@ -209,9 +207,7 @@ def test_mark_complete_requires_every_summary(client, staff_a, guide):
 
 def test_history_keeps_every_save_side_by_side(client, staff_a, manager_a, guide):
     client.force_login(staff_a)
-    data = session_post(
-        guide, staff_a, **{"quotes-safety-0-text": "We need more ligths at night."}
-    )
+    data = session_post(guide, staff_a, **{"quotes-safety-0-text": "We need more ligths at night."})
     client.post(reverse("workspace:session_new"), data)
     session = ListeningSession.objects.get()
     edit = {**data, "quotes-safety-0-text": "We need more lights at night."}
@@ -365,9 +361,7 @@ def answer(response, question_code, choice_code=None, **fields):
     return Answer.objects.create(response=response, question=question, choice=choice, **fields)
 
 
-def test_responses_csv_has_one_column_per_question_and_labels_in_language(
-    client, staff_a, links
-):
+def test_responses_csv_has_one_column_per_question_and_labels_in_language(client, staff_a, links):
     mine = make_response(links["a"], language="zh-hans")
     answer(mine, "trust", "agree")
     answer(mine, "worries", "traffic")
@@ -420,7 +414,17 @@ def test_codebook_lists_codes_and_wording_in_each_language(client, staff_a, surv
         "text_zh-hans",
     ]
     assert ["trust", "", "", "", "agree", "3", "Agree", "De acuerdo", "同意"] in rows
-    assert ["who_noise", "single", "2", "who", "", "", "A noise complaint", "Una queja por ruido", "噪音投诉"] in rows
+    assert [
+        "who_noise",
+        "single",
+        "2",
+        "who",
+        "",
+        "",
+        "A noise complaint",
+        "Una queja por ruido",
+        "噪音投诉",
+    ] in rows
 
 
 def test_sessions_csv_has_prompts_and_quotes_of_own_sessions(client, staff_a, staff_b, guide):
@@ -434,7 +438,9 @@ def test_sessions_csv_has_prompts_and_quotes_of_own_sessions(client, staff_a, st
         )
         prompt = guide.questions.get(code="police")
         session.notes.create(question=prompt, summary="They want counselors.")
-        session.quotes.create(question=prompt, text="Send help, not handcuffs.", descriptor="parent")
+        session.quotes.create(
+            question=prompt, text="Send help, not handcuffs.", descriptor="parent"
+        )
     client.force_login(staff_a)
     header, *rows = read_csv(client.get(reverse("workspace:sessions_csv")))
     assert len(rows) == 2
@@ -505,7 +511,12 @@ def test_paper_entry_stores_paper_response(client, staff_a, survey, areas):
     assert posted["Location"] == f"{url}?batch=Fair+2026-11&language=es"
     response = Response.objects.get()
     assert (response.channel, response.link, response.entered_by) == ("paper", None, staff_a)
-    assert (response.paper_batch, response.paper_serial, response.paper_language, response.language) == (
+    assert (
+        response.paper_batch,
+        response.paper_serial,
+        response.paper_language,
+        response.language,
+    ) == (
         "Fair 2026-11",
         "017",
         "es",
@@ -528,9 +539,7 @@ def test_paper_serial_used_in_batch_warns_and_needs_explicit_choice(client, staf
     assert again.status_code == 200
     assert "already stored in this batch" in again.content.decode()
     assert Response.objects.count() == 1
-    anyway = client.post(
-        url, {**base, "entry": entry_token(again), "store_duplicate": "on"}
-    )
+    anyway = client.post(url, {**base, "entry": entry_token(again), "store_duplicate": "on"})
     assert anyway.status_code == 302
     assert Response.objects.count() == 2
 

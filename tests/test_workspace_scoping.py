@@ -23,7 +23,15 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "staff_a", "manager_a", "staff_b", "manager_b", "deactivated", "facilitator"]
+PERSONAS = [
+    "anonymous",
+    "staff_a",
+    "manager_a",
+    "staff_b",
+    "manager_b",
+    "deactivated",
+    "facilitator",
+]
 
 
 @pytest.fixture

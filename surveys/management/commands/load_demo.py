@@ -233,7 +233,9 @@ class Command(BaseCommand):
                         id=session_id,
                         organization=org,
                         guide=guide,
-                        held_on=(FIRST_DAY + timedelta(days=20 + 30 * index + rng.randrange(10))).date(),
+                        held_on=(
+                            FIRST_DAY + timedelta(days=20 + 30 * index + rng.randrange(10))
+                        ).date(),
                         starts_at=time(18, 0),
                         ends_at=time(19, 30),
                         place=["Public library meeting room", "Park district field house"][index],
@@ -402,7 +404,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Short link: http://127.0.0.1:8000{first.get_short_url()}")
         with translation.override("en"):
             self.stdout.write(f"  Kiosk link: http://127.0.0.1:8000{kiosk.get_absolute_url()}")
-        self.stdout.write(f"  Staff sign-in (CBO workspace): http://127.0.0.1:8000{reverse('login')}")
+        self.stdout.write(
+            f"  Staff sign-in (CBO workspace): http://127.0.0.1:8000{reverse('login')}"
+        )
         self.stdout.write(f"  Facilitator's admin: http://127.0.0.1:8000{reverse('admin:index')}")
         if show_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
