@@ -51,7 +51,8 @@ class ZipCodeField(forms.CharField):
 
 class TextField(forms.CharField):
     def to_python(self, value):
-        return normalize_input(super().to_python(value))
+        # Browsers send line breaks in text areas as CRLF; store plain newlines.
+        return normalize_input(super().to_python(value)).replace("\r\n", "\n")
 
 
 def plain_number(value):

@@ -146,10 +146,11 @@ def render_field(field):
     """One question's markup, for a BoundField of the resident's ResponseForm."""
     describedby, describers = _describers(field)
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return _choice_group(field, "radio", describedby, describers)
+    # CheckboxSelectMultiple is a subclass of RadioSelect: ask about it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return _choice_group(field, "checkbox", describedby, describers)
+    if isinstance(widget, forms.RadioSelect):
+        return _choice_group(field, "radio", describedby, describers)
     attrs = {k: v for k, v in widget.attrs.items() if k != "class"}
     attrs["id"] = field.auto_id
     if getattr(field.field, "max_length", None) and not isinstance(widget, forms.Select):

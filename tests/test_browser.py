@@ -155,10 +155,11 @@ def button(page, language, message):
     return page.get_by_role("button", name=translated(language, message), exact=True)
 
 
-def start_and_consent(page, language):
+def start_and_consent(page, language, each_page=lambda page: None):
     """From the start page through consent to the first step."""
     submit(page, page.get_by_role("link", name=translated(language, "Start"), exact=True))
     assert html_lang(page) == language
+    each_page(page)
     submit(page, button(page, language, "I agree, start the survey"))
     assert re.search(r"/step/\d+/$", page.url), page.url
 
@@ -230,7 +231,7 @@ def open_in_english_and_switch(live_server, page, link, language, switcher_name)
     assert page.url == link_url(live_server, link, language)
     assert html_lang(page) == language
     assert_no_axe_violations(page)
-    start_and_consent(page, language)
+    start_and_consent(page, language, each_page=assert_no_axe_violations)
 
 
 def test_resident_completes_demo_survey_in_spanish_on_phone(

@@ -112,6 +112,25 @@ def test_step_page_shows_progress_and_section(client, link):
     assert '<span class="step-progress">第 1 步，共 2 步</span> 关于您' in html
 
 
+def test_question_types_render_as_residents_expect(client, link, area):
+    step1 = agree(client, link)
+    step1_html = client.get(step1).content.decode()
+    assert '<select name="q-home_area" class="form-select area-select"' in step1_html
+    assert 'type="radio" name="q-contact"' in step1_html
+    client.post(step1, step_data(client.get(step1), first_step(area)))
+    html = client.get(flow_url(link, "step", number=2)).content.decode()
+    assert 'type="checkbox" name="q-worries" value="traffic"' in html
+    assert 'type="radio" name="q-trust" value="agree"' in html
+    assert '<fieldset class="mb-3 question" id="id_q-who_crisis_group"><legend class="form-label">A mental-health crisis</legend>' in html
+    assert re.search(r'<input type="text" name="q-zip" [^>]*inputmode="numeric"', html)
+    assert re.search(r'<input type="text" name="q-household" [^>]*inputmode="decimal"', html)
+
+
+def test_line_breaks_are_stored_as_newlines(client, link, area):
+    walk(client, link, area, two={"q-trust": "agree", "q-idea": "One\r\nTwo"})
+    assert Answer.objects.get(question__code="idea").text == "One\nTwo"
+
+
 def test_back_keeps_answers_without_validating(client, link, area):
     step1 = agree(client, link)
     step2 = client.post(step1, step_data(client.get(step1), first_step(area)))["Location"]
