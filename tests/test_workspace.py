@@ -575,3 +575,26 @@ def test_paper_answer_and_mark_together_is_an_error(client, staff_a, survey):
     assert page.status_code == 200
     assert Response.objects.count() == 0
     assert "Choose an answer or a mark, not both." in page.content.decode()
+
+
+def test_sessions_csv_query_count(client, staff_a, guide, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    prompt = guide.questions.get(code="police")
+
+    def make(n):
+        for _ in range(n):
+            session = ListeningSession.objects.create(
+                organization=staff_a.membership.organization,
+                guide=guide,
+                held_on=date(2026, 10, 1),
+                created_by=staff_a,
+            )
+            session.notes.create(question=prompt, summary="s")
+            session.quotes.create(question=prompt, text="q")
+
+    make(1)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("workspace:sessions_csv"))
+    make(30)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("workspace:sessions_csv"))
