@@ -8,7 +8,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-
 class StaffLanguageMiddleware:
     """Staff pages speak the signed-in person's preferred language; public pages keep the
     language of their URL."""

@@ -82,6 +82,24 @@ def send_invitation(request, membership):
     send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
+def mail_invitation(request, membership):
+    """Send, and say how it went: the account exists either way, and can be sent again."""
+    email = membership.user.email
+    try:
+        send_invitation(request, membership)
+    except OSError:  # SMTP errors included
+        messages.error(
+            request,
+            _(
+                "The account for %(email)s is ready, but the email could not be sent. "
+                "Open their page and send the invitation again."
+            )
+            % {"email": email},
+        )
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+
+
 @workspace_view(manager=True)
 def members(request):
     organization = request.organization
@@ -137,8 +155,7 @@ def invite(request):
         except IntegrityError:  # the same address invited a moment ago, elsewhere
             form.add_error("email", EMAIL_TAKEN)
         else:
-            send_invitation(request, membership)
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+            mail_invitation(request, membership)
             return redirect(members_url(request, organization))
     return render(
         request,
@@ -253,6 +270,5 @@ def resend(request, pk):
         user.set_unusable_password()
         user.save(update_fields=["password"])
         record(request, membership, AuditEvent.Action.INVITATION_RESENT)
-    send_invitation(request, membership)
-    messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+    mail_invitation(request, membership)
     return redirect(members_url(request, membership.organization))

@@ -5,6 +5,10 @@ import reversion
 
 from .models import ListeningSession, PromptNote, SessionQuote
 
-for model, follow in ((PromptNote, ()), (SessionQuote, ()), (ListeningSession, ("notes", "quotes"))):
+for model, follow in (
+    (PromptNote, ()),
+    (SessionQuote, ()),
+    (ListeningSession, ("notes", "quotes")),
+):
     if not reversion.is_registered(model):
         reversion.register(model, follow=follow)

@@ -6,7 +6,11 @@ helpers weakens the site's Content-Security-Policy: axe-core is loaded from the 
 static files, which 'self' allows, and Playwright's evaluate() runs outside the page's CSP.
 """
 
+import re
+
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = (390, 844)
+DESKTOP = (1280, 800)
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -70,6 +75,11 @@ class PageProblems:
 
     def assert_no_page_errors(self):
         assert not self.page_errors, "Page errors:\n" + "\n".join(self.page_errors)
+
+    def assert_clean(self):
+        """Neither a CSP violation nor a script error on any page visited."""
+        self.assert_no_csp_violations()
+        self.assert_no_page_errors()
 
 
 @pytest.fixture(scope="session")
@@ -140,3 +150,90 @@ def assert_no_axe_violations(page):
     """No WCAG 2.0/2.1 level A or AA violation that axe-core finds on the page."""
     violations = axe_violations(page)
     assert not violations, f"axe-core on {page.url}:\n{format_violations(violations)}"
+
+
+# --- Walking the demo survey (surveys.demo_content) ------------------------------------
+
+# The demo content's key for each site language.
+CONTENT_KEY = {"en": "en", "es": "es", "zh-hans": "zh_hans"}
+
+
+def translated(language, message):
+    with translation.override(language):
+        return gettext(message)
+
+
+def demo_question(code):
+    """A question of the demo survey by code (a matrix row comes with its matrix's choices)."""
+    from surveys import demo_content
+
+    for section in demo_content.SURVEY["sections"]:
+        for question in section["questions"]:
+            if question["code"] == code:
+                return question
+            for row in question.get("rows", []):
+                if row["code"] == code:
+                    return {**row, "choices": question["choices"]}
+    raise KeyError(code)
+
+
+def question_text(code, language):
+    return demo_question(code)["text"][CONTENT_KEY[language]]
+
+
+def choice_label(code, choice, language):
+    choices = demo_question(code)["choices"]
+    return next(c["label"][CONTENT_KEY[language]] for c in choices if c["code"] == choice)
+
+
+def html_lang(page):
+    return page.locator("html").get_attribute("lang")
+
+
+def named(text, language):
+    """A question's accessible name: its text, then "(required)" in words if required."""
+    required = re.escape(f"({translated(language, 'required')})")
+    # Playwright passes the pattern on as /.../: its slashes need escaping too.
+    pattern = rf"^\s*{re.escape(text)}\s*\*?\s*({required})?\s*$".replace("/", r"\/")
+    return re.compile(pattern)
+
+
+def group(page, code, language):
+    """A demo question's radio or checkbox group (a fieldset) by its legend."""
+    return page.get_by_role("group", name=named(question_text(code, language), language))
+
+
+def field(page, code, language):
+    """A demo question's text field or select by its label."""
+    return page.get_by_label(named(question_text(code, language), language))
+
+
+def submit(page, locator):
+    """Click a button or link that loads a new page, and wait for that page."""
+    with page.expect_navigation():
+        locator.click()
+
+
+def button(page, language, message):
+    """A button by its (translated) name; the page's hidden default button is not one."""
+    return page.get_by_role("button", name=translated(language, message), exact=True)
+
+
+def shows_question(page, code):
+    return page.locator(f'[name="q-{code}"]').count() > 0
+
+
+def answer_here(page, language, pending):
+    """Answer those of the pending demo questions ({code: value}) that this step shows; the
+    ones answered leave `pending`."""
+    for code in [code for code in pending if shows_question(page, code)]:
+        value = pending.pop(code)
+        kind = demo_question(code).get("type", "single")
+        if kind == "area":
+            field(page, code, language).select_option(label=value)
+        elif kind in ("number", "zip", "short_text", "long_text"):
+            field(page, code, language).fill(value)
+        else:
+            fieldset = group(page, code, language)
+            for choice in value if isinstance(value, list) else [value]:
+                fieldset.get_by_label(choice_label(code, choice, language), exact=True).check()

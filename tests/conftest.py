@@ -79,3 +79,7 @@ def _fresh_cache_and_fast_residents(settings):
     settings.MIN_SECONDS_TO_COMPLETE = 0
     yield
     cache.clear()
+    # Staff pages activate the signed-in person's language in this thread; start afresh.
+    from django.utils import translation
+
+    translation.activate("en")

@@ -6,12 +6,21 @@ import time
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from organizations.models import Membership
 
 from .factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Staff pages activate the user's language in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
+
 
 PASSWORD = "a-long-test-password"
 LOGIN = "/accounts/login/"
@@ -75,7 +84,7 @@ def test_five_wrong_passwords_lock_out_that_email_from_that_address(client, staf
     response = sign_in(client, staff_a.email)
     assert response.status_code == 429
     html = response.content.decode()
-    assert "<h1 tabindex=\"-1\" class=\"page-heading\">Sign-in paused</h1>" in html
+    assert '<h1 tabindex="-1" class="page-heading">Sign-in paused</h1>' in html
     assert "signing in with it from here is paused for 15 minutes." in html
     assert 'href="/accounts/password/reset/"' in html
     assert "_auth_user_id" not in client.session
@@ -144,9 +153,7 @@ def test_password_reset_mail_speaks_the_users_language(client, staff_a):
     staff_a.preferred_language = "es"
     staff_a.save(update_fields=["preferred_language"])
     client.post("/accounts/password/reset/", {"email": staff_a.email})
-    # The link is there whatever the catalog holds; the subject follows the user's language.
-    from django.utils import translation
-
+    # The subject follows the user's language (whatever the catalog holds for it yet).
     with translation.override("es"):
         expected = translation.gettext("Choose a new password")
     assert mail.outbox[0].subject == expected
@@ -198,7 +205,9 @@ def test_password_change_errors_are_summarised_with_links(client, staff_a):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
+    summary = html[
+        html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))
+    ]
     assert re.findall(r'href="(#[^"]+)"', summary) == ["#id_old_password", "#id_new_password2"]
 
 
@@ -284,9 +293,7 @@ def test_staff_pages_follow_the_users_preferred_language(client, org_a):
 
 def test_staff_language_choice_is_kept_on_the_account(client, staff_a):
     client.force_login(staff_a)
-    response = client.post(
-        "/accounts/language/", {"language": "zh-hans", "next": "/staff/team/"}
-    )
+    response = client.post("/accounts/language/", {"language": "zh-hans", "next": "/staff/team/"})
     assert response["Location"] == "/staff/team/"
     staff_a.refresh_from_db()
     assert staff_a.preferred_language == "zh-hans"

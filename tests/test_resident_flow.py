@@ -121,7 +121,10 @@ def test_question_types_render_as_residents_expect(client, link, area):
     html = client.get(flow_url(link, "step", number=2)).content.decode()
     assert 'type="checkbox" name="q-worries" value="traffic"' in html
     assert 'type="radio" name="q-trust" value="agree"' in html
-    assert '<fieldset class="mb-3 question" id="id_q-who_crisis_group"><legend class="form-label">A mental-health crisis</legend>' in html
+    assert (
+        '<fieldset class="mb-3 question" id="id_q-who_crisis_group"><legend class="form-label">A mental-health crisis</legend>'
+        in html
+    )
     assert re.search(r'<input type="text" name="q-zip" [^>]*inputmode="numeric"', html)
     assert re.search(r'<input type="text" name="q-household" [^>]*inputmode="decimal"', html)
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -16,6 +17,14 @@ from .factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Staff pages activate the user's language in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
+
+
 PASSWORD = "a-long-test-password"
 NEW_PASSWORD = "chosen-by-the-invitee-7"
 
@@ -24,10 +33,11 @@ def welcome_path(message):
     return re.search(r"http://testserver(/accounts/welcome/\S+/)", message.body).group(1)
 
 
-def invite(client, email="new.person@example.org", role="staff", query=""):
+def invite(client, email="new.person@example.org", role="staff", query="", follow=False):
     return client.post(
         f"/staff/team/invite/{query}",
         {"email": email, "full_name": "New Person", "role": role},
+        follow=follow,
     )
 
 
@@ -92,7 +102,7 @@ def test_team_page_shows_the_latest_20_events(client, manager_a, staff_a, org_a)
     assert len(response.context["events"]) == 20
     html = response.content.decode()
     assert "<td>Staff → Manager</td>" in html
-    assert html.count("<th scope=\"row\">Role changed</th>") == 20
+    assert html.count('<th scope="row">Role changed</th>') == 20
 
 
 # --- Who may manage members ------------------------------------------------------------
@@ -202,6 +212,23 @@ def test_invite_creates_a_member_without_password_and_mails_a_welcome_link(
     assert PASSWORD not in message.body
 
 
+def test_invite_when_mail_fails_keeps_the_account_and_says_so(client, manager_a, monkeypatch):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("organizations.team.send_mail", refuse)
+    client.force_login(manager_a)
+    response = invite(client, follow=True)
+    assert response.redirect_chain == [("/staff/team/", 302)]
+    assert (
+        "The account for new.person@example.org is ready, but the email could not be sent."
+        in response.content.decode()
+    )
+    assert User.objects.filter(email="new.person@example.org", is_active=True).exists()
+
+
 def test_invitation_link_sets_the_password_and_signs_in(client, manager_a):
     client.force_login(manager_a)
     invite(client)
@@ -210,7 +237,9 @@ def test_invitation_link_sets_the_password_and_signs_in(client, manager_a):
     assert opened.status_code == 302
     assert opened["Location"].endswith("/set-password/")
     page = invitee.get(opened["Location"])
-    assert '<h1 tabindex="-1" class="page-heading">Choose your password</h1>' in page.content.decode()
+    assert (
+        '<h1 tabindex="-1" class="page-heading">Choose your password</h1>' in page.content.decode()
+    )
     saved = invitee.post(
         opened["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
@@ -218,7 +247,9 @@ def test_invitation_link_sets_the_password_and_signs_in(client, manager_a):
     user = User.objects.get(email="new.person@example.org")
     assert invitee.session["_auth_user_id"] == str(user.pk)
     # The link is spent; the password works at the real sign-in form.
-    assert "expired or was already used" in Client().get(welcome_path(mail.outbox[0])).content.decode()
+    assert (
+        "expired or was already used" in Client().get(welcome_path(mail.outbox[0])).content.decode()
+    )
     signed_in = Client().post(
         "/accounts/login/", {"username": user.email, "password": NEW_PASSWORD}
     )
@@ -281,7 +312,9 @@ def test_invite_refuses_an_email_that_has_an_account(client, manager_a, staff_b)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="alert"' in html
-    assert '<a href="#id_email">Email address</a>: This email address already has an account.' in html
+    assert (
+        '<a href="#id_email">Email address</a> – This email address already has an account.' in html
+    )
     assert member_of(staff_b).organization.slug == "org-b"
     assert mail.outbox == []
     assert AuditEvent.objects.count() == 0
@@ -338,9 +371,7 @@ def test_deactivated_member_is_refused_on_the_next_request(client, manager_a, st
     response = client.post(f"/staff/team/{member_of(staff_a).pk}/deactivate/")
     assert response["Location"] == "/staff/team/"
     assert staff_client.get("/staff/")["Location"] == "/accounts/login/?next=/staff/"
-    refused = Client().post(
-        "/accounts/login/", {"username": staff_a.email, "password": PASSWORD}
-    )
+    refused = Client().post("/accounts/login/", {"username": staff_a.email, "password": PASSWORD})
     assert refused.status_code == 200
     assert events(org_a) == [("deactivated", manager_a.email, staff_a.email, "")]
 
@@ -351,9 +382,7 @@ def test_reactivated_member_can_sign_in_again(client, manager_a, staff_a, org_a)
     client.post(url + "deactivate/")
     response = client.post(url + "reactivate/")
     assert response["Location"] == "/staff/team/"
-    signed_in = Client().post(
-        "/accounts/login/", {"username": staff_a.email, "password": PASSWORD}
-    )
+    signed_in = Client().post("/accounts/login/", {"username": staff_a.email, "password": PASSWORD})
     assert signed_in["Location"] == "/staff/"
     assert [event[0] for event in events(org_a)] == ["deactivated", "reactivated"]
 
@@ -450,6 +479,10 @@ def test_audit_events_are_read_only_in_the_admin(admin_client, manager_a, staff_
     )
     assert admin_client.get("/admin/organizations/auditevent/").status_code == 200
     assert admin_client.get("/admin/organizations/auditevent/add/").status_code == 403
-    assert admin_client.get(f"/admin/organizations/auditevent/{event.pk}/change/").status_code == 200
-    assert admin_client.post(f"/admin/organizations/auditevent/{event.pk}/delete/").status_code == 403
+    assert (
+        admin_client.get(f"/admin/organizations/auditevent/{event.pk}/change/").status_code == 200
+    )
+    assert (
+        admin_client.post(f"/admin/organizations/auditevent/{event.pk}/delete/").status_code == 403
+    )
     assert AuditEvent.objects.filter(pk=event.pk).exists()

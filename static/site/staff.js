@@ -20,8 +20,9 @@
 //   * A page rendered after a successful save includes <div data-autosave-saved="KEY" hidden>
 //     </div>; this removes "autosave:KEY".
 //
-// The entry stays in this browser only. It is not removed on sign-out, so typed text survives
-// an unexpected sign-out; on a shared device, save or clear the form before leaving.
+// The entry stays in this browser only. An unexpected sign-out (the idle timeout) keeps it, so
+// typed text survives; signing out on purpose (a form[data-signout]) removes every entry, so
+// the next person on a shared device finds nothing.
 (function () {
   "use strict";
 
@@ -136,8 +137,19 @@
     if (summary) summary.focus();
   }
 
+  function forgetAll() {
+    var store = storage();
+    if (!store) return;
+    Object.keys(store).forEach(function (key) {
+      if (key.indexOf(PREFIX) === 0) store.removeItem(key);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     forgetSaved();
+    document.querySelectorAll("form[data-signout]").forEach(function (form) {
+      form.addEventListener("submit", forgetAll);
+    });
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
       restore(form);
       form.addEventListener("input", function () {
