@@ -270,7 +270,7 @@ def test_session_list_query_count(client, staff_a, guide, django_assert_max_num_
     client.force_login(staff_a)
 
     def make(n):
-        for i in range(n):
+        for _ in range(n):
             ListeningSession.objects.create(
                 organization=staff_a.membership.organization,
                 guide=guide,
