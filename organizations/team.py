@@ -34,11 +34,11 @@ def members_url(request, organization):
     return reverse("team:members") + org_query(request, organization)
 
 
-def member_or_404(request, pk):
+def member_or_404(request, public_id):
     memberships = Membership.objects.visible_to(request.user).select_related("user", "organization")
     if request.organization is not None:
         memberships = memberships.filter(organization=request.organization)
-    return get_object_or_404(memberships, pk=pk)
+    return get_object_or_404(memberships, public_id=public_id)
 
 
 def lock_organization(membership):
@@ -187,9 +187,9 @@ def render_member(request, membership, role_form=None, deactivate_form=None):
 
 
 @workspace_view(manager=True)
-def member(request, pk):
+def member(request, public_id):
     """A member's page: their role (a form), status actions, and their recorded history."""
-    membership = member_or_404(request, pk)
+    membership = member_or_404(request, public_id)
     if request.method != "POST":
         return render_member(request, membership)
     form = RoleForm(request.POST, instance=membership)
@@ -218,9 +218,9 @@ def member(request, pk):
 
 @workspace_view(manager=True)
 @require_POST
-def deactivate(request, pk):
+def deactivate(request, public_id):
     """The person is signed out on their next request (Django refuses inactive users)."""
-    membership = member_or_404(request, pk)
+    membership = member_or_404(request, public_id)
     user = membership.user
     form = DeactivateForm(request.POST, membership=membership, actor=request.user)
     with transaction.atomic():
@@ -240,8 +240,8 @@ def deactivate(request, pk):
 
 @workspace_view(manager=True)
 @require_POST
-def reactivate(request, pk):
-    membership = member_or_404(request, pk)
+def reactivate(request, public_id):
+    membership = member_or_404(request, public_id)
     user = membership.user
     if not user.is_active:
         user.is_active = True
@@ -253,9 +253,9 @@ def reactivate(request, pk):
 
 @workspace_view(manager=True)
 @require_POST
-def resend(request, pk):
+def resend(request, public_id):
     """A new link; a new unusable password voids the link mailed before."""
-    membership = member_or_404(request, pk)
+    membership = member_or_404(request, public_id)
     user = membership.user
     if not user.is_active or user.has_usable_password():
         messages.error(

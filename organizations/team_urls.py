@@ -6,8 +6,8 @@ app_name = "team"
 urlpatterns = [
     path("", team.members, name="members"),
     path("invite/", team.invite, name="invite"),
-    path("<int:pk>/", team.member, name="member"),
-    path("<int:pk>/deactivate/", team.deactivate, name="deactivate"),
-    path("<int:pk>/reactivate/", team.reactivate, name="reactivate"),
-    path("<int:pk>/resend/", team.resend, name="resend"),
+    path("<uuid:public_id>/", team.member, name="member"),
+    path("<uuid:public_id>/deactivate/", team.deactivate, name="deactivate"),
+    path("<uuid:public_id>/reactivate/", team.reactivate, name="reactivate"),
+    path("<uuid:public_id>/resend/", team.resend, name="resend"),
 ]

@@ -109,7 +109,7 @@ def test_team_page_shows_the_latest_20_events(client, manager_a, staff_a, org_a)
 
 
 def team_urls(membership):
-    pk = membership.pk
+    pk = membership.public_id
     return [
         "/staff/team/",
         "/staff/team/invite/",
@@ -140,7 +140,7 @@ def test_manager_of_another_organization_gets_404(client, staff_a, org_b):
     membership = member_of(staff_a)
     for url in team_urls(membership)[2:]:
         assert (url, client.post(url, {"role": "manager"}).status_code) == (url, 404)
-    assert client.get(f"/staff/team/{membership.pk}/").status_code == 404
+    assert client.get(f"/staff/team/{membership.public_id}/").status_code == 404
     assert member_of(staff_a).role == Membership.Role.STAFF
     assert User.objects.get(pk=staff_a.pk).is_active
     assert AuditEvent.objects.count() == 0
@@ -148,7 +148,7 @@ def test_manager_of_another_organization_gets_404(client, staff_a, org_b):
 
 def test_manager_cannot_reach_another_org_with_the_org_parameter(client, manager_a, staff_b):
     client.force_login(manager_a)
-    response = client.get(f"/staff/team/{member_of(staff_b).pk}/?org=org-b")
+    response = client.get(f"/staff/team/{member_of(staff_b).public_id}/?org=org-b")
     assert response.status_code == 404
     page = client.get("/staff/team/?org=org-b")
     assert [m.user for m in page.context["memberships"]] == [manager_a]
@@ -162,8 +162,8 @@ def test_facilitator_picks_an_organization_then_manages_it(client, facilitator, 
     page = client.get("/staff/team/?org=org-a")
     assert [m.user for m in page.context["memberships"]] == [staff_a]
     membership = member_of(staff_a)
-    assert f'href="/staff/team/{membership.pk}/?org=org-a"' in page.content.decode()
-    response = client.post(f"/staff/team/{membership.pk}/?org=org-a", {"role": "manager"})
+    assert f'href="/staff/team/{membership.public_id}/?org=org-a"' in page.content.decode()
+    response = client.post(f"/staff/team/{membership.public_id}/?org=org-a", {"role": "manager"})
     assert response["Location"] == "/staff/team/?org=org-a"
     assert member_of(staff_a).role == Membership.Role.MANAGER
     assert events(membership.organization) == [
@@ -324,7 +324,7 @@ def test_resend_mails_a_new_link_and_voids_the_old_one(client, manager_a, org_a)
     client.force_login(manager_a)
     invite(client)
     user = User.objects.get(email="new.person@example.org")
-    response = client.post(f"/staff/team/{member_of(user).pk}/resend/")
+    response = client.post(f"/staff/team/{member_of(user).public_id}/resend/")
     assert response["Location"] == "/staff/team/"
     assert len(mail.outbox) == 2
     old, new = welcome_path(mail.outbox[0]), welcome_path(mail.outbox[1])
@@ -337,7 +337,7 @@ def test_resend_mails_a_new_link_and_voids_the_old_one(client, manager_a, org_a)
 
 def test_resend_is_refused_once_a_password_is_chosen(client, manager_a, staff_a, org_a):
     client.force_login(manager_a)
-    response = client.post(f"/staff/team/{member_of(staff_a).pk}/resend/", follow=True)
+    response = client.post(f"/staff/team/{member_of(staff_a).public_id}/resend/", follow=True)
     assert "is not waiting for an invitation" in response.content.decode()
     assert mail.outbox == []
     assert events(org_a) == []
@@ -349,9 +349,9 @@ def test_resend_is_refused_once_a_password_is_chosen(client, manager_a, staff_a,
 def test_manager_changes_a_members_role(client, manager_a, staff_a, org_a):
     client.force_login(manager_a)
     membership = member_of(staff_a)
-    page = client.get(f"/staff/team/{membership.pk}/")
+    page = client.get(f"/staff/team/{membership.public_id}/")
     assert page.status_code == 200
-    response = client.post(f"/staff/team/{membership.pk}/", {"role": "manager"})
+    response = client.post(f"/staff/team/{membership.public_id}/", {"role": "manager"})
     assert response["Location"] == "/staff/team/"
     assert member_of(staff_a).role == Membership.Role.MANAGER
     assert events(org_a) == [("role_changed", manager_a.email, staff_a.email, "staff → manager")]
@@ -359,7 +359,7 @@ def test_manager_changes_a_members_role(client, manager_a, staff_a, org_a):
 
 def test_saving_the_same_role_records_nothing(client, manager_a, staff_a, org_a):
     client.force_login(manager_a)
-    client.post(f"/staff/team/{member_of(staff_a).pk}/", {"role": "staff"})
+    client.post(f"/staff/team/{member_of(staff_a).public_id}/", {"role": "staff"})
     assert events(org_a) == []
 
 
@@ -368,7 +368,7 @@ def test_deactivated_member_is_refused_on_the_next_request(client, manager_a, st
     staff_client.force_login(staff_a)
     assert staff_client.get("/staff/").status_code == 200
     client.force_login(manager_a)
-    response = client.post(f"/staff/team/{member_of(staff_a).pk}/deactivate/")
+    response = client.post(f"/staff/team/{member_of(staff_a).public_id}/deactivate/")
     assert response["Location"] == "/staff/team/"
     assert staff_client.get("/staff/")["Location"] == "/accounts/login/?next=/staff/"
     refused = Client().post("/accounts/login/", {"username": staff_a.email, "password": PASSWORD})
@@ -378,7 +378,7 @@ def test_deactivated_member_is_refused_on_the_next_request(client, manager_a, st
 
 def test_reactivated_member_can_sign_in_again(client, manager_a, staff_a, org_a):
     client.force_login(manager_a)
-    url = f"/staff/team/{member_of(staff_a).pk}/"
+    url = f"/staff/team/{member_of(staff_a).public_id}/"
     client.post(url + "deactivate/")
     response = client.post(url + "reactivate/")
     assert response["Location"] == "/staff/team/"
@@ -391,14 +391,14 @@ def test_deactivated_invitee_cannot_use_the_welcome_link(client, manager_a):
     client.force_login(manager_a)
     invite(client)
     user = User.objects.get(email="new.person@example.org")
-    client.post(f"/staff/team/{member_of(user).pk}/deactivate/")
+    client.post(f"/staff/team/{member_of(user).public_id}/deactivate/")
     assert Client().get(welcome_path(mail.outbox[0])).context["validlink"] is False
 
 
 def test_last_active_manager_cannot_be_demoted(client, facilitator, manager_a, org_a):
     client.force_login(facilitator)
     membership = member_of(manager_a)
-    response = client.post(f"/staff/team/{membership.pk}/?org=org-a", {"role": "staff"})
+    response = client.post(f"/staff/team/{membership.public_id}/?org=org-a", {"role": "staff"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="alert"' in html
@@ -413,7 +413,7 @@ def test_last_active_manager_cannot_be_demoted(client, facilitator, manager_a, o
 def test_last_active_manager_cannot_be_deactivated(client, facilitator, manager_a, org_a):
     client.force_login(facilitator)
     membership = member_of(manager_a)
-    response = client.post(f"/staff/team/{membership.pk}/deactivate/?org=org-a")
+    response = client.post(f"/staff/team/{membership.public_id}/deactivate/?org=org-a")
     assert response.status_code == 200
     assert "is the last active manager of Org A" in response.content.decode()
     assert User.objects.get(pk=manager_a.pk).is_active
@@ -427,7 +427,7 @@ def test_an_inactive_manager_does_not_count_as_another_manager(
     other.is_active = False
     other.save()
     client.force_login(facilitator)
-    response = client.post(f"/staff/team/{member_of(manager_a).pk}/?org=org-a", {"role": "staff"})
+    response = client.post(f"/staff/team/{member_of(manager_a).public_id}/?org=org-a", {"role": "staff"})
     assert response.status_code == 200
     assert member_of(manager_a).role == Membership.Role.MANAGER
 
@@ -435,19 +435,19 @@ def test_an_inactive_manager_does_not_count_as_another_manager(
 def test_a_manager_may_step_down_when_another_manager_remains(client, manager_a, org_a):
     other = MembershipFactory(organization=org_a, role=Membership.Role.MANAGER).user
     client.force_login(manager_a)
-    response = client.post(f"/staff/team/{member_of(manager_a).pk}/", {"role": "staff"})
+    response = client.post(f"/staff/team/{member_of(manager_a).public_id}/", {"role": "staff"})
     assert response["Location"] == "/staff/"
     assert member_of(manager_a).role == Membership.Role.STAFF
     # Now the other one is the last: they cannot step down.
     client.force_login(other)
-    refused = client.post(f"/staff/team/{member_of(other).pk}/", {"role": "staff"})
+    refused = client.post(f"/staff/team/{member_of(other).public_id}/", {"role": "staff"})
     assert refused.status_code == 200
     assert member_of(other).role == Membership.Role.MANAGER
 
 
 def test_the_only_manager_cannot_step_down(client, manager_a):
     client.force_login(manager_a)
-    response = client.post(f"/staff/team/{member_of(manager_a).pk}/", {"role": "staff"})
+    response = client.post(f"/staff/team/{member_of(manager_a).public_id}/", {"role": "staff"})
     assert response.status_code == 200
     assert "is the last active manager of Org A" in response.content.decode()
 
@@ -455,7 +455,7 @@ def test_the_only_manager_cannot_step_down(client, manager_a):
 def test_a_manager_cannot_deactivate_themselves(client, manager_a, org_a):
     MembershipFactory(organization=org_a, role=Membership.Role.MANAGER)
     client.force_login(manager_a)
-    response = client.post(f"/staff/team/{member_of(manager_a).pk}/deactivate/")
+    response = client.post(f"/staff/team/{member_of(manager_a).public_id}/deactivate/")
     assert response.status_code == 200
     assert "You cannot deactivate your own account." in response.content.decode()
     assert User.objects.get(pk=manager_a.pk).is_active
@@ -463,7 +463,7 @@ def test_a_manager_cannot_deactivate_themselves(client, manager_a, org_a):
 
 def test_member_page_shows_their_history(client, manager_a, staff_a):
     client.force_login(manager_a)
-    url = f"/staff/team/{member_of(staff_a).pk}/"
+    url = f"/staff/team/{member_of(staff_a).public_id}/"
     client.post(url, {"role": "manager"})
     page = client.get(url)
     assert [event.action for event in page.context["history"]] == ["role_changed"]
