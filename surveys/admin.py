@@ -309,24 +309,12 @@ class ResponseAdmin(admin.ModelAdmin):
             },
         ),
     )
+    # Everything but the exclusion itself is read-only.
     readonly_fields = [
-        "id",
-        "instrument",
-        "organization",
-        "link",
-        "channel",
-        "language",
-        "languages_used",
-        "consented",
-        "consent_version",
-        "submitted_at",
-        "area",
-        "entered_by",
-        "paper_batch",
-        "paper_serial",
-        "paper_language",
-        "excluded_by",
-        "excluded_at",
+        name
+        for _title, options in fieldsets
+        for name in options["fields"]
+        if name not in {"status", "exclusion_reason", "exclusion_note"}
     ]
 
     def get_queryset(self, request):

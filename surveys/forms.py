@@ -522,7 +522,22 @@ class QuoteForm(forms.Form):
 QuoteFormSet = forms.formset_factory(QuoteForm, extra=2, max_num=200)
 
 
-class SessionFilterForm(forms.Form):
+class QuerysetFilterForm(forms.Form):
+    """A list's filters: each filled-in field narrows the queryset by its lookup."""
+
+    lookups = {}
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        for name, lookup in self.lookups.items():
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                queryset = queryset.filter(**{lookup: value})
+        return queryset
+
+
+class SessionFilterForm(QuerysetFilterForm):
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -533,6 +548,29 @@ class SessionFilterForm(forms.Form):
     guide = forms.ModelChoiceField(label=_("Discussion guide"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
     q = forms.CharField(label=_("Search notes and quotes"), required=False, max_length=200)
+
+    lookups = {
+        "start": "held_on__gte",
+        "end": "held_on__lte",
+        "area": "area",
+        "guide": "guide",
+        "status": "status",
+    }
+
+    def apply(self, queryset):
+        queryset = super().apply(queryset)
+        words = self.cleaned_data.get("q") if self.is_valid() else ""
+        if words:
+            from django.db.models import Q
+
+            matching = queryset.model.objects.filter(
+                Q(notes__summary__icontains=words)
+                | Q(notes__note__icontains=words)
+                | Q(quotes__text__icontains=words)
+                | Q(place__icontains=words)
+            ).values("pk")
+            queryset = queryset.filter(pk__in=matching)
+        return queryset
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -545,7 +583,7 @@ class SessionFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Any")), *ListeningSession.Status.choices]
 
 
-class ResponseFilterForm(forms.Form):
+class ResponseFilterForm(QuerysetFilterForm):
     instrument = forms.ModelChoiceField(label=_("Survey"), queryset=None, required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[])
     language = forms.ChoiceField(label=_("Language"), required=False, choices=[])
@@ -556,6 +594,15 @@ class ResponseFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
+
+    lookups = {
+        "instrument": "instrument",
+        "channel": "channel",
+        "language": "language",
+        "status": "status",
+        "start": "submitted_at__date__gte",
+        "end": "submitted_at__date__lte",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -403,27 +403,7 @@ def sessions(request):
     queryset = scoped(ListeningSession.objects.all(), request).select_related(
         "guide", "area", "organization"
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["start"]:
-            queryset = queryset.filter(held_on__gte=data["start"])
-        if data["end"]:
-            queryset = queryset.filter(held_on__lte=data["end"])
-        if data["area"]:
-            queryset = queryset.filter(area=data["area"])
-        if data["guide"]:
-            queryset = queryset.filter(guide=data["guide"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["q"]:
-            words = data["q"]
-            matching = ListeningSession.objects.filter(
-                Q(notes__summary__icontains=words)
-                | Q(notes__note__icontains=words)
-                | Q(quotes__text__icontains=words)
-                | Q(place__icontains=words)
-            ).values("pk")
-            queryset = queryset.filter(pk__in=matching)
+    queryset = form.apply(queryset)
     queryset = queryset.annotate(quote_count=Count("quotes", distinct=True)).order_by(
         "-held_on", "-created_at"
     )
@@ -444,22 +424,7 @@ def querystring(request):
 
 
 def filtered_responses(request, form):
-    queryset = scoped(Response.objects.all(), request)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["instrument"]:
-            queryset = queryset.filter(instrument=data["instrument"])
-        if data["channel"]:
-            queryset = queryset.filter(channel=data["channel"])
-        if data["language"]:
-            queryset = queryset.filter(language=data["language"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["start"]:
-            queryset = queryset.filter(submitted_at__date__gte=data["start"])
-        if data["end"]:
-            queryset = queryset.filter(submitted_at__date__lte=data["end"])
-    return queryset
+    return form.apply(scoped(Response.objects.all(), request))
 
 
 @workspace_view

@@ -523,6 +523,28 @@ def test_keyboard_only_completes_a_step(live_server, new_page, demo):
     assert step_number(page) == 2
     assert progress(page) == (2, STEPS)
     assert focused(page)["tag"] == "H1"
+
+    # Step 2 by keyboard too: the area list's filter box, the list, then the ZIP code.
+    keyboard.press("Tab")
+    assert focused(page)["id"] == "id_q-community_area-filter"
+    keyboard.type("lower west")
+    keyboard.press("Tab")
+    assert focused(page)["id"] == "id_q-community_area"
+    # Shortened to the blank entry, "I don't know", "Prefer not to say" and the one area.
+    for _option in range(3):
+        keyboard.press("ArrowDown")
+    assert page.locator("#id_q-community_area option:checked").inner_text() == "Lower West Side"
+    for _stop in range(4):
+        keyboard.press("Tab")
+        if focused(page)["id"] == "id_q-zip_code":
+            break
+    assert focused(page)["id"] == "id_q-zip_code"
+    keyboard.type("60608")
+    # Enter in a text field means Next, not the first language button of the page.
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    assert step_number(page) == 3
+    assert html_lang(page) == "en"
     problems.assert_clean()
 
 
