@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class StaffLanguageMiddleware:
@@ -46,7 +46,11 @@ class StaffIdleTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    _("You were signed out after %(minutes)s minutes without activity.")
+                    ngettext(
+                        "You were signed out after %(minutes)s minute without activity.",
+                        "You were signed out after %(minutes)s minutes without activity.",
+                        settings.STAFF_IDLE_MINUTES,
+                    )
                     % {"minutes": settings.STAFF_IDLE_MINUTES},
                 )
                 return redirect_to_login(request.get_full_path())

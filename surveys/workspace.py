@@ -203,7 +203,8 @@ def save_session(request, form, prompts, complete):
         for item in [*notes, *quotes]:
             item.save()
         reversion.set_user(request.user)
-        reversion.set_comment(_("Marked complete") if complete else _("Saved"))
+        # A code, shown in the reader's language by the history page.
+        reversion.set_comment("complete" if complete else "save")
     return session
 
 
