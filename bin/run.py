@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement.settings")
 
 import psycopg  # noqa: E402
+import psycopg.sql  # noqa: E402
 
 from engagement.database import describe_connection_error  # noqa: E402
 from engagement.settings import DEFAULT_DATABASE_URL  # noqa: E402
@@ -28,30 +29,21 @@ def answers(url):
         return False, error
 
 
-def server_url(url):
-    """The same server, its maintenance database: to create ours when it is missing."""
-    import dj_database_url
-
-    parts = dj_database_url.parse(url)
-    return parts, psycopg.conninfo.make_conninfo(
-        dbname="postgres",
-        user=parts["USER"] or None,
-        password=parts["PASSWORD"] or None,
-        host=parts["HOST"] or None,
-        port=parts["PORT"] or None,
-    )
+def maintenance_url(url):
+    """The same server (host, port or socket, user), its `postgres` database."""
+    return psycopg.conninfo.make_conninfo(url, dbname="postgres")
 
 
 def ensure_database(url):
-    parts, maintenance = server_url(url)
     ok, error = answers(url)
     if ok:
         return
     if "does not exist" not in str(error):
         fail(error)
-    with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{parts["NAME"]}"')
-    print(f"Created the database {parts['NAME']}.")
+    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(maintenance_url(url), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+    print(f"Created the database {name}.")
 
 
 def fail(error):
@@ -81,7 +73,7 @@ def manage(*args):
 def main():
     url = os.environ.get("DATABASE_URL")
     if not url:
-        default_ok, error = answers(server_url(DEFAULT_DATABASE_URL)[1])
+        default_ok, error = answers(maintenance_url(DEFAULT_DATABASE_URL))
         if default_ok:
             url = DEFAULT_DATABASE_URL
         elif (
