@@ -22,6 +22,7 @@ from .browser import (
     DESKTOP,
     PHONE,
     answer_here,
+    assert_no_axe_violations,
     axe_violations,
     button,
     choice_label,
@@ -255,18 +256,30 @@ def test_axe_finds_no_violation_on_any_resident_page(live_server, new_page, demo
 
             page.goto(flow_url(live_server, link, language))
             start_and_consent(page, language, each_page=check)
-            # The error state: nothing answered on the first step.
+            # Error states: nothing answered on the first step (two radio groups), then no
+            # community area on the second (a list).
+            check(page)
             submit(page, button(page, language, "Next"))
             assert step_number(page) == 1
             assert page.locator("#error-summary a").count() == 2
             check(page, state=" (errors)")
-            complete(page, language, MINIMAL, each_page=check)
+            answer_here(page, language, dict(ELIGIBLE))
+            submit(page, button(page, language, "Next"))
+            check(page)
+            submit(page, button(page, language, "Next"))
+            assert step_number(page) == 2
+            assert page.locator("#error-summary a").count() == 1
+            assert page.locator("#id_q-community_area").get_attribute("aria-invalid") == "true"
+            check(page, state=" (errors)")
+            answer_here(page, language, {"community_area": "Lower West Side"})
+            submit(page, button(page, language, "Next"))
+            complete(page, language, {}, each_page=check)
             assert_thank_you_page(page, live_server, link, language)
             check(page)
             problems.assert_clean()
 
-    # Per language and screen: start, consent, the error state, each step, thank-you.
-    assert len(checked) == len(LANGUAGES) * 2 * (STEPS + 4), checked
+    # Per language and screen: start, consent, each step, two error states, thank-you.
+    assert len(checked) == len(LANGUAGES) * 2 * (STEPS + 5), checked
     assert not found, "axe-core found WCAG A/AA violations:\n" + "\n".join(found)
 
 
@@ -440,6 +453,7 @@ def test_eligibility_screening_ends_politely(live_server, new_page, demo):
         assert page.get_by_role("heading", level=1).inner_text() == heading
         assert message in page.locator("main").inner_text()
         assert page.title() == heading
+        assert_no_axe_violations(page)
         assert response_ids() == before
         # Nothing of the walk is left: the first step sends back to the start page.
         page.goto(flow_url(live_server, link, language, "step", number=1))
@@ -636,6 +650,7 @@ def test_kiosk_resets_for_the_next_person(live_server, new_page, demo):
     assert countdown.is_visible()
     assert countdown.inner_text() == "Starting again for the next person in 15 seconds."
     assert page.get_by_role("link", name="Start for the next person", exact=True).is_visible()
+    assert_no_axe_violations(page)
     # It counts down in real time ...
     expect(countdown).to_have_text("Starting again for the next person in 14 seconds.")
     # ... and when the time is up, the kiosk goes back to the start page by itself.

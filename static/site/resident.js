@@ -13,13 +13,17 @@
     if (event.persisted) window.location.reload();
   });
 
-  // Kiosk: go back to the start by itself after a visible countdown.
+  // Kiosk: go back to the start by itself after a visible countdown, which the person on the
+  // page can stop ("Stay on this page"). The line is a role=timer, which screen readers do not
+  // announce every second.
   function kioskCountdown() {
     var box = document.querySelector("[data-kiosk-restart]");
     if (!box) return;
     var line = box.querySelector(".kiosk-countdown");
+    var stay = box.querySelector(".kiosk-stay");
     var seconds = parseInt(box.getAttribute("data-seconds"), 10) || 15;
     var url = box.getAttribute("data-kiosk-restart");
+    var timer = null;
     function tick() {
       line.textContent = line.getAttribute("data-message").replace("{seconds}", seconds);
       if (seconds <= 0) {
@@ -27,7 +31,15 @@
         return;
       }
       seconds -= 1;
-      window.setTimeout(tick, 1000);
+      timer = window.setTimeout(tick, 1000);
+    }
+    if (stay) {
+      stay.hidden = false;
+      stay.addEventListener("click", function () {
+        window.clearTimeout(timer);
+        line.hidden = true;
+        stay.hidden = true;
+      });
     }
     line.hidden = false;
     tick();
