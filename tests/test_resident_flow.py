@@ -508,6 +508,7 @@ def test_kiosk_submission_clears_the_session(client, survey, area, org_a):
     assert Response.objects.get().channel == "kiosk"
     assert not [k for k in client.session.keys() if k.startswith("draft:")]
     assert "Start for the next person" in html
+    assert "Stay on this page" in html
     assert 'data-kiosk-restart="/en/s/' in html
     # Back to the last step: nothing of the previous resident's answers.
     back = client.get(flow_url(kiosk, "step", number=2))
