@@ -87,7 +87,9 @@ def hidden_questions(questions, answers):
         if not condition:
             continue
         source = by_id.get(condition)
-        given = set(answers.get(field_name(source), []) if source else [])
+        name = field_name(source) if source else None
+        values = answers.getlist(name) if hasattr(answers, "getlist") else answers.get(name, [])
+        given = set(values) if source else set()
         if source is None or condition in hidden or not given & set(question.show_if_choices):
             hidden.add(question.pk)
     return hidden
@@ -455,9 +457,9 @@ class ListeningSessionForm(forms.ModelForm):
             "note_takers",
         ]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
-            "starts_at": forms.TimeInput(attrs={"type": "time"}),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "facilitators": forms.CheckboxSelectMultiple,
             "note_takers": forms.CheckboxSelectMultiple,
         }

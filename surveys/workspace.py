@@ -215,7 +215,7 @@ def session_form_page(request, session, organization):
         guide = (
             Instrument.objects.filter(kind=Instrument.Kind.GUIDE).order_by("-created_at").first()
         )
-        if guide and not session.pk:
+        if guide and session._state.adding:
             session.guide = guide
     data = request.POST if request.method == "POST" else None
     form, prompts = session_forms(request, session, guide, organization, data)
@@ -257,7 +257,11 @@ def session_form_page(request, session, organization):
             "session": session,
             "guide": guide,
             "has_errors": errors,
-            "autosave_key": f"session-{session.pk or session.form_key}",
+            "is_new": session._state.adding,
+            # A new session's typed text is kept per organization until it is first saved.
+            "autosave_key": f"session-new-{organization.pk}"
+            if session._state.adding
+            else f"session-{session.pk}",
         },
     )
 
@@ -321,7 +325,6 @@ def session_detail(request, pk):
             "can_see_history": request.user.is_facilitator
             or (membership and membership.can_manage_members),
             "saved_key": f"session-{session.pk}",
-            "saved_new_key": f"session-{session.form_key}" if session.form_key else "",
         },
     )
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from organizations.models import Area, Membership, Organization
 
+from .browser import browser, new_page  # noqa: F401  (one browser for every browser test file)
 from .factories import CollectionLinkFactory, MembershipFactory, OrganizationFactory, small_survey
 
 # Playwright's sync API runs an event loop in the test's thread.

@@ -18,12 +18,9 @@ from organizations.models import Area
 from surveys import demo_content
 from surveys.models import CollectionLink, Instrument, Question, Response
 
-from . import browser as browser_helpers
 from .browser import assert_no_axe_violations
 
 # The fixtures: one browser for the session, new_page(viewport=...) -> (page, problems).
-browser = browser_helpers.browser
-new_page = browser_helpers.new_page
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

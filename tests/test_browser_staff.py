@@ -43,8 +43,6 @@ from .factories import (
 )
 
 # The fixtures: one browser for the session, new_page(viewport=...) -> (page, problems).
-browser = browser_helpers.browser
-new_page = browser_helpers.new_page
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
