@@ -427,7 +427,9 @@ def test_an_inactive_manager_does_not_count_as_another_manager(
     other.is_active = False
     other.save()
     client.force_login(facilitator)
-    response = client.post(f"/staff/team/{member_of(manager_a).public_id}/?org=org-a", {"role": "staff"})
+    response = client.post(
+        f"/staff/team/{member_of(manager_a).public_id}/?org=org-a", {"role": "staff"}
+    )
     assert response.status_code == 200
     assert member_of(manager_a).role == Membership.Role.MANAGER
 
