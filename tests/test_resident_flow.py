@@ -650,3 +650,12 @@ def test_error_pages_are_translated(client, db, path, status, text):
     page = client.get(path)
     assert page.status_code == status
     assert text in page.content.decode()
+
+
+def test_server_error_page_is_translated(client, db):
+    from django.template.loader import render_to_string
+
+    with translation.override("es"):
+        html = render_to_string("500.html")
+    assert '<html lang="es">' in html
+    assert "Lo sentimos, algo salió mal" in html
