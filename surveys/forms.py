@@ -345,11 +345,22 @@ PAPER_MARKS = [
 ]
 
 
-def language_choices():
+def language_choices(marked=True):
     from django.conf import settings
     from django.utils.translation import get_language_info
 
-    return [(code, get_language_info(code)["name_local"]) for code in settings.CONTENT_LANGUAGES]
+    from django.utils.html import format_html
+
+    # Each name in its own language and script, marked as such for screen readers.
+    return [
+        (
+            code,
+            format_html('<span lang="{}">{}</span>', code, get_language_info(code)["name_local"])
+            if marked
+            else get_language_info(code)["name_local"],
+        )
+        for code in settings.CONTENT_LANGUAGES
+    ]
 
 
 class PaperResponseForm(ResponseForm):
@@ -612,5 +623,6 @@ class ResponseFilterForm(QuerysetFilterForm):
 
         self.fields["instrument"].queryset = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
         self.fields["channel"].choices = [("", _("Any")), *Response.Channel.choices]
-        self.fields["language"].choices = [("", _("Any")), *language_choices()]
+        # Options of a select hold text only.
+        self.fields["language"].choices = [("", _("Any")), *language_choices(marked=False)]
         self.fields["status"].choices = [("", _("Any")), *Response.Status.choices]

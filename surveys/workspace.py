@@ -91,9 +91,6 @@ def home(request):
         .annotate(total=Count("id"))
         .order_by("week")
     )
-    most = max((row["total"] for row in per_week), default=0)
-    for row in per_week:
-        row["percent"] = round(100 * row["total"] / most) if most else 0
     session_totals = sessions.filter(status=ListeningSession.Status.COMPLETE).aggregate(
         held=Count("id"), reached=Sum("attendees")
     )
