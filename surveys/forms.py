@@ -3,13 +3,18 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Area, User
+
 from .content import inline
-from .models import Answer, Question
+from .models import Answer, Instrument, ListeningSession, Question, Response
 
 DEFAULT_SHORT_TEXT_LENGTH = 300
 DEFAULT_LONG_TEXT_LENGTH = 5000
@@ -346,10 +351,6 @@ PAPER_MARKS = [
 
 
 def language_choices(marked=True):
-    from django.conf import settings
-    from django.utils.translation import get_language_info
-
-    from django.utils.html import format_html
 
     # Each name in its own language and script, marked as such for screen readers.
     return [
@@ -429,7 +430,6 @@ class PaperDetailsForm(forms.Form):
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from django.utils.translation import get_language_info
 
         self.fields["paper_language"].choices = [
             (code, get_language_info(code)["name_local"]) for code in languages
@@ -445,15 +445,12 @@ class ExcludeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Response
 
         self.fields["reason"].choices = Response.ExclusionReason.choices
 
 
 class ListeningSessionForm(forms.ModelForm):
     class Meta:
-        from .models import ListeningSession
-
         model = ListeningSession
         fields = [
             "guide",
@@ -484,9 +481,6 @@ class ListeningSessionForm(forms.ModelForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        from organizations.models import Area, User
-
-        from .models import Instrument
 
         members = User.objects.filter(memberships__organization=organization, is_active=True)
         self.fields["facilitators"].queryset = members.order_by("full_name", "email")
@@ -574,8 +568,6 @@ class SessionFilterForm(QuerysetFilterForm):
         queryset = super().apply(queryset)
         words = self.cleaned_data.get("q") if self.is_valid() else ""
         if words:
-            from django.db.models import Q
-
             matching = queryset.model.objects.filter(
                 Q(notes__summary__icontains=words)
                 | Q(notes__note__icontains=words)
@@ -587,9 +579,6 @@ class SessionFilterForm(QuerysetFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from organizations.models import Area
-
-        from .models import Instrument, ListeningSession
 
         self.fields["area"].queryset = Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)
         self.fields["guide"].queryset = Instrument.objects.filter(kind=Instrument.Kind.GUIDE)
@@ -619,7 +608,6 @@ class ResponseFilterForm(QuerysetFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Instrument, Response
 
         self.fields["instrument"].queryset = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
         self.fields["channel"].choices = [("", _("Any")), *Response.Channel.choices]
