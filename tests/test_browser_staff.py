@@ -101,8 +101,9 @@ def make_guide():
 
 
 def label(text):
-    """A field's label: its text, then crispy-forms' asterisk if the field is required."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+    """A field's accessible name: its text, then "(required)" in words if it is required (the
+    asterisk is hidden from screen readers)."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*(\([^)]+\))?\s*$")
 
 
 def session_label(name, language, organization):
