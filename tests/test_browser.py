@@ -18,7 +18,18 @@ from organizations.models import Area
 from surveys import demo_content
 from surveys.models import CollectionLink, Instrument, Question, Response
 
-from .browser import assert_no_axe_violations
+from .browser import (
+    answer_here,
+    assert_no_axe_violations,
+    button,
+    choice_label,
+    field,
+    group,
+    html_lang,
+    question_text,
+    submit,
+    translated,
+)
 
 # The fixtures: one browser for the session, new_page(viewport=...) -> (page, problems).
 
@@ -67,30 +78,7 @@ def link_url(live_server, link, language):
         return live_server.url + link.get_absolute_url()
 
 
-def translated(language, message):
-    with translation.override(language):
-        return gettext(message)
-
-
 # The demo survey's own texts, by question code and content language.
-def demo_question(code):
-    for section in demo_content.SURVEY["sections"]:
-        for question in section["questions"]:
-            if question["code"] == code:
-                return question
-            for row in question.get("rows", []):
-                if row["code"] == code:
-                    return {**row, "choices": question["choices"]}
-    raise KeyError(code)
-
-
-def question_text(code, language):
-    return demo_question(code)["text"][CONTENT_KEY[language]]
-
-
-def choice_label(code, choice, language):
-    choices = demo_question(code)["choices"]
-    return next(c["label"][CONTENT_KEY[language]] for c in choices if c["code"] == choice)
 
 
 def section_title(code, language):
@@ -120,38 +108,6 @@ def stored_answers(response):
     return result
 
 
-def html_lang(page):
-    return page.locator("html").get_attribute("lang")
-
-
-def named(text, language):
-    """A question's accessible name: its text, then "(required)" in words if required."""
-    required = re.escape(f"({translated(language, 'required')})")
-    # Playwright passes the pattern on as /.../: its slashes need escaping too.
-    pattern = rf"^\s*{re.escape(text)}\s*\*?\s*({required})?\s*$".replace("/", r"\/")
-    return re.compile(pattern)
-
-
-def group(page, code, language):
-    """A question's radio or checkbox group (a fieldset) by its legend."""
-    return page.get_by_role("group", name=named(question_text(code, language), language))
-
-
-def field(page, code, language):
-    """A question's text field or select by its label."""
-    return page.get_by_label(named(question_text(code, language), language))
-
-
-def submit(page, locator):
-    """Click a button or link that loads a new page, and wait for that page."""
-    with page.expect_navigation():
-        locator.click()
-
-
-def button(page, language, message):
-    return page.get_by_role("button", name=translated(language, message), exact=True)
-
-
 def start_and_consent(page, language, each_page=lambda page: None):
     """From the start page through consent to the first step."""
     submit(page, page.get_by_role("link", name=translated(language, "Start"), exact=True))
@@ -159,24 +115,6 @@ def start_and_consent(page, language, each_page=lambda page: None):
     each_page(page)
     submit(page, button(page, language, "I agree, start the survey"))
     assert re.search(r"/step/\d+/$", page.url), page.url
-
-
-def answer_here(page, language, pending):
-    """Answer the pending questions that this step shows; the ones answered leave `pending`."""
-    for code in [code for code in pending if page.locator(f'[name="q-{code}"]').count()]:
-        value = pending.pop(code)
-        kind = demo_question(code).get("type", "single")
-        if kind == "area":
-            field(page, code, language).select_option(label=value)
-        elif kind == "number":
-            field(page, code, language).press_sequentially(value)
-        elif kind in ("zip", "short_text", "long_text"):
-            field(page, code, language).fill(value)
-        else:
-            answers = value if isinstance(value, list) else [value]
-            fieldset = group(page, code, language)
-            for choice in answers:
-                fieldset.get_by_label(choice_label(code, choice, language), exact=True).check()
 
 
 def complete_survey(page, language, answers, each_page=lambda page: None):
