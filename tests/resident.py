@@ -1,8 +1,10 @@
-"""Walking the resident flow with Django's test client."""
+"""Walking the resident flow with Django's test client, and reading back what it stored."""
 
 import re
 
 from django.utils import translation
+
+from surveys.models import Question, Response
 
 STEP_ONE = {"q-home_area": None, "q-contact": "yes"}
 STEP_TWO = {
@@ -51,3 +53,29 @@ def walk(client, link, area, language="en", two=None):
     step2 = client.post(step1, step_data(page, first_step(area)))["Location"]
     page = client.get(step2)
     return client.post(step2, step_data(page, two if two is not None else STEP_TWO))
+
+
+def stored_answers(response):
+    """{question code: value}: choice codes (sorted lists for multiple choice), area names,
+    numbers, texts and special answers."""
+    result = {}
+    for answer in response.answers.select_related("question", "choice", "area"):
+        code = answer.question.code
+        if answer.choice_id:
+            if answer.question.type == Question.Type.MULTIPLE:
+                result[code] = sorted([*result.get(code, []), answer.choice.code])
+                continue
+            result[code] = answer.choice.code
+        elif answer.area_id:
+            result[code] = answer.area.name
+        elif answer.number is not None:
+            result[code] = answer.number
+        elif answer.special:
+            result[code] = answer.special
+        else:
+            result[code] = answer.text
+    return result
+
+
+def response_ids():
+    return set(Response.objects.values_list("pk", flat=True))

@@ -30,6 +30,7 @@ from .browser import (
     submit,
     translated,
 )
+from .resident import response_ids, stored_answers
 
 # The fixtures: one browser for the session, new_page(viewport=...) -> (page, problems).
 
@@ -88,26 +89,6 @@ def section_title(code, language):
     raise KeyError(code)
 
 
-def stored_answers(response):
-    """{question code: value}: choice codes (sorted lists for multiple choice), area names,
-    numbers and texts."""
-    result = {}
-    for answer in response.answers.select_related("question", "choice", "area"):
-        code = answer.question.code
-        if answer.choice_id:
-            if answer.question.type == Question.Type.MULTIPLE:
-                result[code] = sorted([*result.get(code, []), answer.choice.code])
-                continue
-            result[code] = answer.choice.code
-        elif answer.area_id:
-            result[code] = answer.area.name
-        elif answer.number is not None:
-            result[code] = answer.number
-        else:
-            result[code] = answer.text
-    return result
-
-
 def start_and_consent(page, language, each_page=lambda page: None):
     """From the start page through consent to the first step."""
     submit(page, page.get_by_role("link", name=translated(language, "Start"), exact=True))
@@ -151,10 +132,6 @@ def assert_one_new_response(before, language, expected):
     assert response.channel == Response.Channel.WEB
     assert stored_answers(response) == expected
     return response
-
-
-def response_ids():
-    return set(Response.objects.values_list("pk", flat=True))
 
 
 def open_in_english_and_switch(live_server, page, link, language, switcher_name):

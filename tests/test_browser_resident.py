@@ -15,7 +15,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from surveys import demo_content
-from surveys.models import CollectionLink, Instrument, Question, Response
+from surveys.models import CollectionLink, Instrument, Response
 
 from . import browser as browser_helpers
 from .browser import (
@@ -42,6 +42,7 @@ from .factories import (
     SectionFactory,
     choices,
 )
+from .resident import response_ids, stored_answers
 
 # The fixtures: one browser for the session, new_page(viewport=...) -> (page, problems).
 
@@ -152,32 +153,6 @@ def assert_thank_you_page(page, live_server, link, language):
     assert page.get_by_role("heading", level=1).inner_text() == translated(language, "Thank you")
     thank_you = demo_content.SURVEY["thank_you_text"][browser_helpers.CONTENT_KEY[language]]
     assert thank_you in page.locator("main").inner_text()
-
-
-def stored_answers(response):
-    """{question code: value}: choice codes (sorted lists for multiple choice), area names,
-    numbers, texts and special answers."""
-    result = {}
-    for answer in response.answers.select_related("question", "choice", "area"):
-        code = answer.question.code
-        if answer.choice_id:
-            if answer.question.type == Question.Type.MULTIPLE:
-                result[code] = sorted([*result.get(code, []), answer.choice.code])
-                continue
-            result[code] = answer.choice.code
-        elif answer.area_id:
-            result[code] = answer.area.name
-        elif answer.number is not None:
-            result[code] = answer.number
-        elif answer.special:
-            result[code] = answer.special
-        else:
-            result[code] = answer.text
-    return result
-
-
-def response_ids():
-    return set(Response.objects.values_list("pk", flat=True))
 
 
 def new_responses(before):

@@ -14,32 +14,9 @@ from surveys.models import Answer, CollectionLink, Instrument, Response
 from surveys.views import sign_response_id
 
 from .factories import CollectionLinkFactory, small_survey
-from .resident import STEP_TWO, agree, first_step, flow_url, step_data, walk
+from .resident import STEP_TWO, agree, first_step, flow_url, step_data, stored_answers, walk
 
 pytestmark = pytest.mark.django_db
-
-
-def stored_answers(response):
-    """{code: value} of a stored response, multiple choices as sorted lists."""
-    result = {}
-    for answer in response.answers.select_related("question", "choice", "area"):
-        code = answer.question.code
-        if answer.choice_id:
-            value = answer.choice.code
-            if answer.question.type == "multiple":
-                result.setdefault(code, []).append(value)
-                result[code].sort()
-                continue
-        elif answer.area_id:
-            value = answer.area.name
-        elif answer.number is not None:
-            value = answer.number
-        elif answer.special:
-            value = answer.special
-        else:
-            value = answer.text
-        result[code] = value
-    return result
 
 
 @pytest.fixture
