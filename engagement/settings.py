@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "engagement",
     "organizations",
     "surveys",
+    "findings",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +143,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "organizations.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the rate limits (TRUSTED_PROXY_HOPS); successes are not logged.
-AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "engagement.ratelimit.client_address"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # Staff sign out after this many idle minutes; pages with unsaved text keep the session alive.
@@ -290,6 +291,6 @@ MIN_SECONDS_TO_COMPLETE = env_int("MIN_SECONDS_TO_COMPLETE", 15)
 RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 600)
 RATE_LIMIT_SUBMISSIONS = env_int("RATE_LIMIT_SUBMISSIONS", 400)
 RATE_LIMIT_PAGES = env_int("RATE_LIMIT_PAGES", 6000)
-CSRF_FAILURE_VIEW = "surveys.views.csrf_failure"
+CSRF_FAILURE_VIEW = "engagement.views.csrf_failure"
 # `make bench` only: a minimal endpoint that measures the ceiling of this stack.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)

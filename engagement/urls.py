@@ -4,15 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from engagement import views
-from surveys import views as survey_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("l/<str:code>", survey_views.short_link, name="short_link"),
+    # A flyer's short link, outside the language prefix: it follows the phone's language.
+    path("", include("surveys.short_urls")),
     path("admin/", admin.site.urls),
     # Staff pages speak the signed-in person's language (StaffLanguageMiddleware).
     path("accounts/", include("organizations.urls")),
     path("staff/", include("surveys.workspace_urls")),
+    path("staff/", include("findings.urls")),
     path("staff/team/", include("organizations.team_urls")),
 ]
 

@@ -24,6 +24,11 @@ def home(request):
     return render(request, "home.html")
 
 
+def csrf_failure(request, reason=""):
+    """A stale form (an expired cookie, a page left open): offer to go back, draft intact."""
+    return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
+
+
 @csrf_exempt
 @require_POST
 def bench_ceiling(request):

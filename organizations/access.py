@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Organization
 
@@ -44,3 +45,18 @@ def workspace_view(view=None, *, manager=False):
         return wrapper
 
     return decorate(view) if view else decorate
+
+
+def scoped(queryset, request):
+    """Rows the user may see, narrowed to the workspace's organization when there is one."""
+    queryset = queryset.visible_to(request.user)
+    if request.organization is not None:
+        queryset = queryset.filter(organization=request.organization)
+    return queryset
+
+
+def acting_organization(request):
+    """The organization new records belong to; the facilitator must pick one (?org=)."""
+    if request.organization is None:
+        raise Http404(_("Choose an organization first."))
+    return request.organization

@@ -1,7 +1,10 @@
-"""Loading geography from CSV files (number,name), shared by the migration and `load_areas`."""
+"""Geography: loading areas from CSV files (number,name), shared by the migration and
+`load_areas`, and the community-area list the survey and paper pages offer."""
 
 import csv
 from pathlib import Path
+
+from django.core.cache import cache
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FILES = {
@@ -31,3 +34,14 @@ def load_areas(area_model, kind, path):
     area_model.objects.bulk_create(new)
     created = len(new)
     return created, updated
+
+
+def community_areas():
+    """Areas change about never: kept in the cache so a step page costs no query for them."""
+    from .models import Area  # the migration imports this module before apps are ready
+
+    return cache.get_or_set(
+        "surveys:community-areas",
+        lambda: list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name")),
+        timeout=3600,
+    )

@@ -134,7 +134,10 @@ class Organization(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
+class OrganizationScopedQuerySet(models.QuerySet):
+    """The one scoping rule for everything that belongs to an organization: a user sees the
+    rows of the organizations they may see (their own; every one for the facilitator)."""
+
     def visible_to(self, user):
         return self.filter(organization__in=Organization.objects.visible_to(user))
 
@@ -158,7 +161,7 @@ class Membership(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = OrganizationScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -200,11 +203,6 @@ class Area(models.Model):
         return self.name
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(organization__in=Organization.objects.visible_to(user))
-
-
 class AuditEvent(models.Model):
     """Who changed which account of an organization: invitations, roles, (de)activations."""
 
@@ -241,7 +239,7 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = OrganizationScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

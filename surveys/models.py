@@ -6,11 +6,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from organizations.models import Area, Organization
+from organizations.models import Area, Organization, OrganizationScopedQuerySet
 
 
 class StructureFrozen(ValidationError):
@@ -213,6 +213,19 @@ class Instrument(models.Model):
     def is_frozen(self):
         return self.pk is not None and self.responses.exists()
 
+    def cached_questions(self):
+        """Questions with their sections and choices, kept in this process (see below)."""
+        cached = _question_cache.get(self.pk)
+        if cached and cached[0] == self.updated_at:
+            return cached[1]
+        questions = list(
+            self.questions.select_related("section").prefetch_related(
+                models.Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+            )
+        )
+        _question_cache[self.pk] = (self.updated_at, questions)
+        return questions
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             consent_fields = [
@@ -311,6 +324,12 @@ class Instrument(models.Model):
             choice.question = question_map[choice.question_id]
         Choice.objects.bulk_create(choices)
         return copy
+
+
+# Questions with their sections and choices, per instrument, kept in this process and keyed
+# by the instrument's `updated_at`, which every change to a question, choice or section moves.
+# Read-only: requests share these objects.
+_question_cache = {}
 
 
 class Section(StructureModel):
@@ -557,11 +576,6 @@ def new_short_code():
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 
 
-class CollectionLinkQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(organization__in=Organization.objects.visible_to(user))
-
-
 class CollectionLink(models.Model):
     """A public link (and QR code) that attributes responses to one organization."""
 
@@ -598,7 +612,7 @@ class CollectionLink(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = CollectionLinkQuerySet.as_manager()
+    objects = OrganizationScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "created_at"]
@@ -614,6 +628,23 @@ class CollectionLink(models.Model):
     def get_short_url(self):
         return reverse("short_link", kwargs={"code": self.short_code})
 
+    def public_urls(self, request):
+        """Absolute URLs: the short one (follows the phone's language), and one per language
+        with its QR code."""
+        short = request.build_absolute_uri(self.get_short_url())
+        by_language = []
+        for code in self.instrument.offered_languages or [settings.LANGUAGE_CODE]:
+            with translation.override(code):
+                by_language.append(
+                    {
+                        "code": code,
+                        "name": translation.get_language_info(code)["name_local"],
+                        "url": request.build_absolute_uri(self.get_absolute_url()),
+                        "qr": reverse("surveys:qr", kwargs={"token": self.token}) + f"?lang={code}",
+                    }
+                )
+        return short, by_language
+
     @property
     def is_usable(self):
         return (
@@ -621,10 +652,7 @@ class CollectionLink(models.Model):
         )
 
 
-class ResponseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(organization__in=Organization.objects.visible_to(user))
-
+class ResponseQuerySet(OrganizationScopedQuerySet):
     def included(self):
         return self.filter(status=Response.Status.INCLUDED)
 
@@ -822,11 +850,6 @@ def store_response(*, response, answers):
     return True
 
 
-class ListeningSessionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(organization__in=Organization.objects.visible_to(user))
-
-
 class ListeningSession(models.Model):
     """A listening session a CBO held: when, where, who came (a count, never names), and per
     prompt of its discussion guide what was said."""
@@ -888,7 +911,7 @@ class ListeningSession(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ListeningSessionQuerySet.as_manager()
+    objects = OrganizationScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-created_at"]

@@ -14,8 +14,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.cache import cache
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,11 +22,11 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from organizations.models import Area
+from engagement import ratelimit
+from organizations.areas import community_areas
 
-from . import ratelimit
 from .forms import ResponseForm, as_answer_data, hidden_questions
-from .models import Choice, CollectionLink, Instrument, Question, Response, store_response
+from .models import CollectionLink, Instrument, Question, Response, store_response
 
 RESPONSE_ID_SALT = "surveys.response-id"
 HONEYPOT = "website"
@@ -49,34 +47,6 @@ def unsign_response_id(value, link):
     if link_pk != (link.pk if link else 0):
         raise signing.BadSignature("Response id of another link.")
     return response_id
-
-
-def community_areas():
-    """Areas change about never: kept in the cache so a step page costs no query for them."""
-    return cache.get_or_set(
-        "surveys:community-areas",
-        lambda: list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name")),
-        timeout=3600,
-    )
-
-
-# Questions with their sections and choices, per instrument, kept in this process and keyed
-# by the instrument's `updated_at`, which every change to a question, choice or section moves.
-# Read-only: requests share these objects.
-_question_cache = {}
-
-
-def instrument_questions(instrument):
-    cached = _question_cache.get(instrument.pk)
-    if cached and cached[0] == instrument.updated_at:
-        return cached[1]
-    questions = list(
-        instrument.questions.select_related("section").prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
-        )
-    )
-    _question_cache[instrument.pk] = (instrument.updated_at, questions)
-    return questions
 
 
 class Flow:
@@ -103,7 +73,7 @@ class Flow:
     @property
     def questions(self):
         if self._questions is None:
-            self._questions = instrument_questions(self.instrument)
+            self._questions = self.instrument.cached_questions()
         return self._questions
 
     @property
@@ -443,28 +413,6 @@ def short_link(request, code):
     return redirect(link.get_absolute_url())
 
 
-def csrf_failure(request, reason=""):
-    """A stale form (an expired cookie, a page left open): offer to go back, draft intact."""
-    return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
-
-
-def link_public_urls(request, link):
-    """The link's absolute URLs: the short one (follows the phone's language) and per language."""
-    short = request.build_absolute_uri(link.get_short_url())
-    by_language = []
-    for code in link.instrument.offered_languages or [settings.LANGUAGE_CODE]:
-        with translation.override(code):
-            by_language.append(
-                {
-                    "code": code,
-                    "name": translation.get_language_info(code)["name_local"],
-                    "url": request.build_absolute_uri(link.get_absolute_url()),
-                    "qr": reverse("surveys:qr", kwargs={"token": link.token}) + f"?lang={code}",
-                }
-            )
-    return short, by_language
-
-
 @never_cache
 def qr_code(request, token):
     """The link's QR code as SVG: the short link, or the link in one language (?lang=es)."""
@@ -488,7 +436,7 @@ def flyer(request, token):
     link = get_object_or_404(
         CollectionLink.objects.select_related("instrument", "organization"), token=token
     )
-    short, by_language = link_public_urls(request, link)
+    short, by_language = link.public_urls(request)
     response = render(
         request,
         "surveys/flyer.html",

@@ -1,5 +1,5 @@
 """The staff workspace: an organization's own figures, links, listening sessions, responses,
-paper entry and downloads. Every query goes through `visible_to(request.user)`; another
+and paper entry. Downloads and results live in `findings`. Every query goes through `visible_to(request.user)`; another
 organization's objects answer 404."""
 
 import uuid
@@ -22,9 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations.access import workspace_view
+from organizations.access import acting_organization, scoped, workspace_view
+from organizations.areas import community_areas
 
-from . import exports
 from .forms import (
     ExcludeForm,
     ListeningSessionForm,
@@ -46,25 +46,9 @@ from .models import (
     SessionQuote,
     store_response,
 )
-from .views import community_areas, instrument_questions, link_public_urls
 
 CHICAGO = ZoneInfo(settings.TIME_ZONE)
 PAGE_SIZE = 50
-
-
-def scoped(queryset, request):
-    """Rows the user may see, narrowed to the workspace's organization when there is one."""
-    queryset = queryset.visible_to(request.user)
-    if request.organization is not None:
-        queryset = queryset.filter(organization=request.organization)
-    return queryset
-
-
-def acting_organization(request):
-    """The organization new records belong to; the facilitator must pick one (?org=)."""
-    if request.organization is None:
-        raise Http404(_("Choose an organization first."))
-    return request.organization
 
 
 # --- Home ------------------------------------------------------------------------------
@@ -122,7 +106,7 @@ def links(request):
     for link in scoped(CollectionLink.objects.all(), request).select_related(
         "instrument", "organization"
     ):
-        short, by_language = link_public_urls(request, link)
+        short, by_language = link.public_urls(request)
         rows.append({"link": link, "short": short, "languages": by_language})
     return render(request, "staff/links.html", {"rows": rows})
 
@@ -131,7 +115,7 @@ def links(request):
 
 
 def guide_prompts(guide):
-    return [q for q in instrument_questions(guide) if q.type != Question.Type.MATRIX]
+    return [q for q in guide.cached_questions() if q.type != Question.Type.MATRIX]
 
 
 def session_forms(request, session, guide, organization, data=None):
@@ -424,15 +408,11 @@ def querystring(request):
 # --- Responses -------------------------------------------------------------------------
 
 
-def filtered_responses(request, form):
-    return form.apply(scoped(Response.objects.all(), request))
-
-
 @workspace_view
 def responses(request):
     form = ResponseFilterForm(request.GET or None)
     queryset = (
-        filtered_responses(request, form)
+        form.apply(scoped(Response.objects.all(), request))
         .select_related("instrument", "organization", "area")
         .order_by("-submitted_at")
     )
@@ -521,56 +501,6 @@ def response_include(request, pk):
     return redirect("workspace:response", pk=response.pk)
 
 
-# --- Downloads -------------------------------------------------------------------------
-
-
-def export_instrument(request):
-    code = request.GET.get("instrument")
-    instruments = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
-    if code:
-        return get_object_or_404(instruments, code=code)
-    instrument = instruments.filter(status=Instrument.Status.OPEN).order_by("-created_at").first()
-    if instrument is None:
-        raise Http404
-    return instrument
-
-
-def export_language(request):
-    language = request.GET.get("labels")
-    return language if language in dict(settings.LANGUAGES) else translation.get_language()
-
-
-@workspace_view
-def responses_csv(request):
-    instrument = export_instrument(request)
-    form = ResponseFilterForm(request.GET or None)
-    queryset = filtered_responses(request, form).filter(instrument=instrument)
-    return exports.responses_csv(instrument, queryset, export_language(request))
-
-
-@workspace_view
-def codebook_csv(request):
-    return exports.codebook_csv(export_instrument(request))
-
-
-@workspace_view
-def sessions_csv(request):
-    queryset = scoped(ListeningSession.objects.all(), request)
-    return exports.sessions_csv(queryset)
-
-
-@workspace_view
-def downloads(request):
-    return render(
-        request,
-        "staff/downloads.html",
-        {
-            "instruments": Instrument.objects.filter(kind=Instrument.Kind.SURVEY),
-            "languages": settings.LANGUAGES,
-        },
-    )
-
-
 # --- Paper surveys ---------------------------------------------------------------------
 
 
@@ -590,7 +520,7 @@ def paper_numbers(questions):
 
 def paper_layout(instrument, questions=None):
     """Sections with their questions in print order, each with its number and choices."""
-    questions = questions or instrument_questions(instrument)
+    questions = questions or instrument.cached_questions()
     numbers = paper_numbers(questions)
     matrices = {q.pk: q for q in questions if q.type == Question.Type.MATRIX}
     sections, current = [], None
@@ -641,7 +571,7 @@ def paper_entry(request, code):
     """Type in a paper questionnaire: one long page, numbered like the paper."""
     organization = acting_organization(request)
     instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
-    questions = instrument_questions(instrument)
+    questions = instrument.cached_questions()
     sections, numbers = paper_layout(instrument, questions)
     data = request.POST if request.method == "POST" else None
     hidden = hidden_questions(questions, data) if data else frozenset()

@@ -4,9 +4,18 @@ import pytest
 from django.core.management import call_command
 
 from organizations.models import Area, Membership, Organization
+from surveys.models import Instrument
 
 from .browser import browser, new_page  # noqa: F401  (one browser for every browser test file)
-from .factories import CollectionLinkFactory, MembershipFactory, OrganizationFactory, small_survey
+from .factories import (
+    CollectionLinkFactory,
+    InstrumentFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    QuestionFactory,
+    SectionFactory,
+    small_survey,
+)
 
 # Playwright's sync API runs an event loop in the test's thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -69,6 +78,31 @@ def survey(areas):
 @pytest.fixture
 def link(survey, org_a):
     return CollectionLinkFactory(instrument=survey, organization=org_a)
+
+
+@pytest.fixture
+def guide(db):
+    guide = InstrumentFactory(kind=Instrument.Kind.GUIDE, code="guide")
+    section = SectionFactory(instrument=guide, number=1)
+    for order, code in enumerate(["safety", "police"], start=1):
+        QuestionFactory(
+            instrument=guide,
+            section=section,
+            code=code,
+            type="long_text",
+            order=order,
+            text_en=f"Talk about {code}",
+            text_es=f"Hablemos de {code}",
+        )
+    return guide
+
+
+@pytest.fixture
+def links(survey, org_a, org_b):
+    return {
+        "a": CollectionLinkFactory(instrument=survey, organization=org_a),
+        "b": CollectionLinkFactory(instrument=survey, organization=org_b),
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 import factory
 
 from organizations.models import Membership, Organization, User
-from surveys.models import Choice, CollectionLink, Instrument, Question, Section
+from surveys.models import Choice, CollectionLink, Instrument, Question, Response, Section
 
 LANGS = ("en", "es", "zh_hans")
 
@@ -282,3 +282,14 @@ def small_survey(**instrument_fields):
         order=90,
     )
     return instrument
+
+
+def make_response(link, **fields):
+    return Response.objects.create(
+        instrument=link.instrument,
+        organization=link.organization,
+        link=link,
+        channel=fields.pop("channel", "web"),
+        language=fields.pop("language", "en"),
+        **fields,
+    )

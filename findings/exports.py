@@ -10,8 +10,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Answer, Question, SessionQuote
-from .views import instrument_questions
+from surveys.models import Answer, Question, SessionQuote
 
 CHICAGO = ZoneInfo(settings.TIME_ZONE)
 
@@ -38,7 +37,7 @@ def answer_columns(questions):
 def responses_csv(instrument, queryset, language):
     """The responses of one instrument: metadata, then one column per question code, with
     choice labels in `language`."""
-    questions = instrument_questions(instrument)
+    questions = instrument.cached_questions()
     matrices = {q.pk: q for q in questions if q.type == Question.Type.MATRIX}
     by_id = {q.pk: q for q in questions}
     columns = answer_columns(questions)
@@ -117,7 +116,7 @@ def responses_csv(instrument, queryset, language):
 
 def codebook_csv(instrument):
     """Codes and wording in each offered language: one row per question and per choice."""
-    questions = instrument_questions(instrument)
+    questions = instrument.cached_questions()
     languages = instrument.offered_languages or [settings.LANGUAGE_CODE]
     response = csv_response(f"{instrument.code}-codebook.csv")
     writer = csv.writer(response)
@@ -194,7 +193,7 @@ def sessions_csv(queryset):
     for session in sessions:
         if session.guide_id not in prompts_by_guide:
             prompts_by_guide[session.guide_id] = [
-                q for q in instrument_questions(session.guide) if q.type != Question.Type.MATRIX
+                q for q in session.guide.cached_questions() if q.type != Question.Type.MATRIX
             ]
         notes = {n.question_id: n for n in session.notes.all()}
         quotes = {}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "findings"
+urlpatterns = [
+    path("downloads/", views.downloads, name="downloads"),
+    path("downloads/responses.csv", views.responses_csv, name="responses_csv"),
+    path("downloads/codebook.csv", views.codebook_csv, name="codebook_csv"),
+    path("downloads/sessions.csv", views.sessions_csv, name="sessions_csv"),
+]
