@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# Debian packages the browser tests and the message catalogs need.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext
+# Debian packages the browser tests and the message catalogs need (Playwright's driver needs
+# libatomic1; checked on a minimal Debian 12 root made with debootstrap --variant=minbase).
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1
 
 .PHONY: run test install install-dev system-packages messages lint bench clean
 
