@@ -291,6 +291,10 @@ MIN_SECONDS_TO_COMPLETE = env_int("MIN_SECONDS_TO_COMPLETE", 15)
 RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 600)
 RATE_LIMIT_SUBMISSIONS = env_int("RATE_LIMIT_SUBMISSIONS", 400)
 RATE_LIMIT_PAGES = env_int("RATE_LIMIT_PAGES", 6000)
+
+# Findings: any count from 1 to this minus one is hidden from the public and city partners
+# (11 is the usual minimum cell size in public-health reporting).
+SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 11)
 CSRF_FAILURE_VIEW = "engagement.views.csrf_failure"
 # `make bench` only: a minimal endpoint that measures the ceiling of this stack.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from surveys.models import Answer, Question, SessionQuote
@@ -225,3 +226,31 @@ def sessions_csv(queryset):
                 ]
             )
     return response
+
+
+def crosstab_rows(response, table):
+    """The cross-tab exactly as the page shows it: counts (and the chosen percentages),
+    small counts hidden in the public mode."""
+    writer = csv.writer(response)
+    if table["too_few"]:
+        writer.writerow([str(_("Too few responses to show."))])
+        return
+    pct = table["pct"]
+    header = [table["row_title"]]
+    for column in [*table["columns"], {"label": str(_("Total"))}]:
+        header.append(column["label"])
+        if pct:
+            header.append(f"{column['label']} (%)")
+    writer.writerow(header)
+
+    def values(cells):
+        out = []
+        for cell in cells:
+            out.append(cell["count_text"])
+            if pct:
+                out.append(cell["pct_text"])
+        return out
+
+    for row in table["body"]:
+        writer.writerow([row["label"], *values([*row["cells"], row["total"]])])
+    writer.writerow([str(_("Total")), *values([*table["footer"], table["total"]])])

@@ -27,13 +27,14 @@ def workspace_view(view=None, *, manager=False):
         def wrapper(request, *args, **kwargs):
             user = request.user
             membership = user.membership
+            slugs = request.GET.getlist("org")
             if user.is_facilitator:
-                slug = request.GET.get("org")
-                request.organization = (
-                    Organization.objects.filter(slug=slug).first() if slug else None
-                )
-                if slug and request.organization is None:
+                # One `?org=` narrows the workspace to that organization; several (a results
+                # filter) leave it over all of them. Each must exist.
+                found = list(Organization.objects.filter(slug__in=slugs)) if slugs else []
+                if len(found) != len(set(slugs)):
                     raise Http404
+                request.organization = found[0] if len(found) == 1 else None
             elif membership is None or not membership.organization.active:
                 raise PermissionDenied
             else:
