@@ -84,7 +84,11 @@ def object_urls(objects):
     """(name, method, url) of every workspace URL about one organization's objects."""
     session = objects["session"].pk
     response = objects["response"].pk
+    org = f"?org={objects['link'].organization.slug}"
     return [
+        ("results", "get", reverse("findings:results") + org),
+        ("crosstab", "get", reverse("findings:crosstab") + org),
+        ("crosstab_csv", "get", reverse("findings:crosstab_csv") + org),
         ("session", "get", reverse("workspace:session", args=[session])),
         ("session_edit", "get", reverse("workspace:session_edit", args=[session])),
         ("session_history", "get", reverse("workspace:session_history", args=[session])),
@@ -142,6 +146,9 @@ def list_urls(survey):
         reverse("findings:responses_csv") + f"?instrument={survey.code}",
         reverse("findings:codebook_csv") + f"?instrument={survey.code}",
         reverse("findings:sessions_csv"),
+        reverse("findings:results"),
+        reverse("findings:crosstab") + "?rows=organization&cols=channel",
+        reverse("findings:crosstab_csv") + "?rows=organization&cols=channel",
         reverse("workspace:paper"),
         reverse("workspace:paper_print", args=[survey.code, "en"]),
         reverse("workspace:paper_entry", args=[survey.code]),
