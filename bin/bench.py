@@ -4,8 +4,14 @@ It builds its own database (engagement_bench), loads the demo, serves the app wi
 (DEBUG off) and drives complete resident walks (start, consent, every step, thank-you) at 1, 8
 and 32 concurrent residents. Rate limits are raised and the minimum time to fill is zero, since
 one machine plays every resident. Beside that it measures a ceiling: a minimal endpoint behind
-the same middleware that accepts a POST of 20 answers and inserts one row. The last line printed
-is a JSON object with the figures.
+the same middleware that accepts a POST of 20 answers and inserts one row.
+
+Then the findings phase loads BENCH_RESPONSES (100,000) responses of the demo survey with
+their answers (bin/bench_data.py, INSERT ... SELECT in PostgreSQL) and times, as the signed-in
+facilitator, the median of 5 requests of the results page and of the organization by community
+area cross-tab. BENCH_PHASES=walks or =results runs one phase alone.
+
+The last line printed is a JSON object with the figures.
 """
 
 import gzip
@@ -47,6 +53,9 @@ ENV = {
     "LOG_LEVEL": "WARNING",
 }
 ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+PHASES = os.environ.get("BENCH_PHASES", "walks,results").split(",")
+RESPONSES = int(os.environ.get("BENCH_RESPONSES", "100000"))
+FACILITATOR = ("facilitator@demo.example.org", "demo-pass-2026")
 sys.path.insert(0, str(ROOT))
 
 
@@ -274,20 +283,71 @@ def page_weight_and_queries():
     return heaviest[0] / 1024, heaviest[1], submit_queries, heaviest[2]
 
 
-def stored_responses():
+def signed_in(email, password):
+    """An HTTP client signed in through the sign-in form, as a person would be."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+    )
+    html = opener.open(BASE + "/accounts/login/", timeout=30).read().decode()
+    token = tokens(html)["csrfmiddlewaretoken"]
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": email, "password": password}
+    ).encode()
+    try:
+        opener.open(urllib.request.Request(BASE + "/accounts/login/", data=body), timeout=30)
+    except urllib.error.HTTPError as error:
+        if error.code != 302:
+            raise
+    return opener
+
+
+def median_ms(opener, path, runs=5):
+    """The median time of `runs` requests of a page after one warm-up request."""
+    opener.open(BASE + path, timeout=120).read()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with opener.open(BASE + path, timeout=120) as response:
+            response.read()
+            assert response.status == 200, (path, response.status)
+        times.append(1000 * (time.perf_counter() - started))
+    return statistics.median(times)
+
+
+def findings_phase():
+    """100,000 responses, then the facilitator's results pages, timed."""
     import psycopg
 
-    with psycopg.connect(DATABASE_URL) as conn:
-        return conn.execute("SELECT count(*) FROM surveys_response").fetchone()[0]
+    sys.path.insert(0, str(ROOT / "bin"))
+    from bench_data import load_responses
 
-
-def main():
-    say("Preparing the bench database (engagement_bench) with the demo data...")
-    prepare_database()
+    say(f"Loading {RESPONSES:,} responses of the demo survey into engagement_bench...")
+    started = time.perf_counter()
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        load_responses(conn, RESPONSES)
+        conn.execute("VACUUM ANALYZE surveys_response")
+        conn.execute("VACUUM ANALYZE surveys_answer")
+        responses, answers = conn.execute(
+            "SELECT (SELECT count(*) FROM surveys_response), (SELECT count(*) FROM surveys_answer)"
+        ).fetchone()
+    say(f"  {responses:,} responses, {answers:,} answers in {time.perf_counter() - started:.0f} s")
+    facilitator = signed_in(*FACILITATOR)
+    figures = {
+        "results_ms": median_ms(facilitator, "/staff/results/"),
+        "crosstab_ms": median_ms(
+            facilitator, "/staff/results/crosstab/?rows=organization&cols=area"
+        ),
+    }
     say(
-        "Rate limits raised and the minimum time to fill set to 0 for this run: one machine "
-        "plays every resident."
+        f"Results page {figures['results_ms']:.0f} ms, organization by community area "
+        f"cross-tab {figures['crosstab_ms']:.0f} ms (median of 5, {responses:,} responses)"
     )
+    return {key: round(value, 1) for key, value in figures.items()} | {
+        "findings_responses": responses
+    }
+
+
+def start_server():
     server = subprocess.Popen(
         [
             sys.executable,
@@ -304,13 +364,25 @@ def main():
         cwd=ROOT,
         env=ENV,
     )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/healthz", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
+def stored_responses():
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL) as conn:
+        return conn.execute("SELECT count(*) FROM surveys_response").fetchone()[0]
+
+
+def walks_phase():
+    server = start_server()
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(BASE + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
         import psycopg
 
         with psycopg.connect(DATABASE_URL) as conn:
@@ -368,6 +440,26 @@ def main():
             for c, r in results.items()
         },
     }
+    return summary
+
+
+def main():
+    say("Preparing the bench database (engagement_bench) with the demo data...")
+    prepare_database()
+    say(
+        "Rate limits raised and the minimum time to fill set to 0 for this run: one machine "
+        "plays every resident."
+    )
+    summary = {}
+    if "walks" in PHASES:
+        summary.update(walks_phase())
+    if "results" in PHASES:
+        server = start_server()
+        try:
+            summary.update(findings_phase())
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
     print(json.dumps(summary), flush=True)
 
 

@@ -71,107 +71,231 @@ class Figures:
     base: int
     first: object
     last: object
-    # question id -> value
     counts: dict  # question id -> {(choice_id, special, area_id): n}
-    shown: dict
-    answered: dict
+    shown: dict  # question id -> n
+    answered: dict  # question id -> n
     stats: dict  # question id -> {"n", "mean", "q1", "median", "q3"}
 
 
-def figures(responses, questions):
-    """Every number the results page shows, in two queries."""
-    by_id = {q.pk: q for q in questions}
-    counts = {}
-    for row in (
-        Answer.objects.filter(response__in=responses.order_by().values("id"))
-        .values("question_id", "choice_id", "special", "area_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        key = (row["choice_id"], row["special"] or None, row["area_id"])
-        counts.setdefault(row["question_id"], {})[key] = row["n"]
+def percentile(histogram, total, p):
+    """PostgreSQL's percentile_cont (linear interpolation between the closest ranks) over
+    the values of a {value: count} histogram."""
+    position = (total - 1) * p
+    low, high = int(position), min(int(position) + 1, total - 1)
+    values, seen = {}, 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        for rank in (low, high):
+            if seen <= rank < seen + count:
+                values[rank] = value
+        seen += count
+    return values[low] + (values[high] - values[low]) * (position - low)
 
+
+def distribution(histogram):
+    total = sum(histogram.values())
+    if not total:
+        return None
+    return {
+        "n": total,
+        "mean": sum(value * count for value, count in histogram.items()) / total,
+        "q1": percentile(histogram, total, 0.25),
+        "median": percentile(histogram, total, 0.5),
+        "q3": percentile(histogram, total, 0.75),
+    }
+
+
+class Branches:
+    """SQL branches of one UNION ALL, with their parameters in order."""
+
+    def __init__(self):
+        self.parts, self.params = [], []
+
+    def add(self, sql, *params):
+        self.parts.append(sql)
+        self.params.extend(params)
+
+    def sql(self):
+        return "\nUNION ALL\n".join(self.parts)
+
+
+def answer_aggregates(
+    base_sql, base_params, complement, questions, instrument, multiple, conditions
+):
+    """One query: counts of the base's answers by question, choice, area, special answer and
+    number; respondents of each multiple-choice question; those shown a question after a
+    multiple-choice condition.
+
+    When most of the instrument's responses are in the base (the usual case: everything but
+    the excluded ones), it reads all of the instrument's answers and subtracts those of the
+    few responses outside the base, instead of joining millions of answers to the base.
+    Responses are disjoint, so respondent counts subtract as well as answer counts.
+    Answers without a special mark or a number (choices, areas, text: nearly all of them)
+    are grouped by three integer columns, which PostgreSQL hashes fast; the rest go through
+    a small partial index.
+    """
+    answer, response, choice = (
+        Answer._meta.db_table,
+        Response._meta.db_table,
+        Choice._meta.db_table,
+    )
+    if complement:
+        sides = [
+            ("1", "a.question_id = ANY(%s::bigint[])", [questions]),
+            ("-1", "a.response_id IN (SELECT id FROM outside)", []),
+        ]
+        prefix = f"""WITH outside AS MATERIALIZED (
+            SELECT r.id FROM {response} r
+            WHERE r.instrument_id = %s AND NOT EXISTS (SELECT 1 FROM ({base_sql}) b WHERE b.id = r.id))
+        """
+        prefix_params = [instrument, *base_params]
+    else:
+        sides = [("1", f"a.response_id IN ({base_sql})", list(base_params))]
+        prefix, prefix_params = "", []
+    branches = Branches()
+    for sign, where, params in sides:
+        if sign == "1":
+            branches.add(
+                f"""SELECT 'count', a.question_id, a.choice_id, a.area_id, NULL::varchar,
+                    NULL::numeric, COUNT(*) FROM {answer} a
+                    WHERE {where} AND a.special = '' AND a.number IS NULL
+                    GROUP BY a.question_id, a.choice_id, a.area_id""",
+                *params,
+            )
+            valued = "(a.special <> '' OR a.number IS NOT NULL)"
+        else:
+            valued = "true"
+        branches.add(
+            f"""SELECT 'count', a.question_id, a.choice_id, a.area_id, a.special, a.number,
+                {sign} * COUNT(*) FROM {answer} a WHERE {where} AND {valued}
+                GROUP BY a.question_id, a.choice_id, a.area_id, a.special, a.number""",
+            *params,
+        )
+        # Multiple choice: a respondent has one row per option, so count respondents.
+        branches.add(
+            f"""SELECT 'answered', d.question_id, NULL, NULL, NULL, NULL, {sign} * COUNT(*)
+                FROM (SELECT DISTINCT a.question_id, a.response_id FROM {answer} a
+                      WHERE {where} AND a.question_id = ANY(%s::bigint[])) d
+                GROUP BY d.question_id""",
+            *params,
+            multiple,
+        )
+        # Shown after a multiple-choice condition: respondents who chose a listed option.
+        branches.add(
+            f"""SELECT 'shown', cond.question, NULL, NULL, NULL, NULL,
+                {sign} * COUNT(DISTINCT a.response_id) FROM {answer} a
+                JOIN {choice} c ON c.id = a.choice_id
+                JOIN unnest(%s::bigint[], %s::bigint[], %s::text[]) AS cond(question, source, code)
+                  ON cond.source = a.question_id AND cond.code = c.code
+                WHERE {where} GROUP BY cond.question""",
+            [c[0] for c in conditions],
+            [c[1] for c in conditions],
+            [c[2] for c in conditions],
+            *params,
+        )
+    sql = f"""{prefix}
+        SELECT kind, question_id, choice_id, area_id, special, number, SUM(n)::bigint
+        FROM ({branches.sql()}) AS t(kind, question_id, choice_id, area_id, special, number, n)
+        GROUP BY kind, question_id, choice_id, area_id, special, number
+        HAVING SUM(n) <> 0
+    """
+    return sql, [*prefix_params, *branches.params]
+
+
+def figures(responses, questions, instrument):
+    """Every number the results page shows, in two queries.
+
+    The first counts the base and the instrument's responses outside it; the second gives
+    the answers' counts by question, choice, special answer, area and number (a histogram
+    from which means, medians and quartiles follow exactly), the respondents of each
+    multiple-choice question, and who was shown a question whose condition is a
+    multiple-choice answer. Every other "shown" follows from the counts.
+    """
+    by_id = {q.pk: q for q in questions}
+    base_sql, base_params = responses.order_by().values("id").query.sql_with_params()
+    response_table = Response._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COUNT(*), COUNT(b.id), MIN(r.submitted_at) FILTER (WHERE b.id IS NOT NULL),
+                   MAX(r.submitted_at) FILTER (WHERE b.id IS NOT NULL)
+            FROM {response_table} r LEFT JOIN ({base_sql}) b ON b.id = r.id
+            WHERE r.instrument_id = %s
+            """,
+            [*base_params, instrument.pk],
+        )
+        everyone, base, first, last = cursor.fetchone()
+
+    multiple = [q.pk for q in questions if q.type == Question.Type.MULTIPLE]
     conditions = []
     for question in questions:
         source = condition_of(question, by_id)
-        if source is not None:
+        if source is not None and source.show_if_question_id in multiple:
             for code in source.show_if_choices:
                 conditions.append((question.pk, source.show_if_question_id, code))
-    multiple = [q.pk for q in questions if q.type == Question.Type.MULTIPLE]
-    numeric = [q.pk for q in questions if q.type in (Question.Type.LIKERT, Question.Type.NUMBER)]
-    base_sql, base_params = (
-        responses.order_by().values("id", "submitted_at").query.sql_with_params()
-    )
-    answer = Answer._meta.db_table
-    choice = Choice._meta.db_table
-    sql = f"""
-        WITH base AS ({base_sql})
-        SELECT 'base', NULL::bigint, COUNT(*), NULL::float8, NULL::float8, NULL::float8,
-               NULL::float8, MIN(submitted_at), MAX(submitted_at)
-        FROM base
-        UNION ALL
-        -- Shown: respondents whose answer to the condition's question is one of its codes.
-        SELECT 'shown', cond.qid, COUNT(DISTINCT a.response_id), NULL, NULL, NULL, NULL,
-               NULL, NULL
-        FROM {answer} a
-        JOIN {choice} c ON c.id = a.choice_id
-        JOIN unnest(%s::bigint[], %s::bigint[], %s::text[]) AS cond(qid, source, code)
-          ON cond.source = a.question_id AND cond.code = c.code
-        WHERE a.response_id IN (SELECT id FROM base)
-        GROUP BY cond.qid
-        UNION ALL
-        -- Multiple choice: a respondent has one row per option, so count respondents.
-        SELECT 'answered', a.question_id, COUNT(DISTINCT a.response_id), NULL, NULL, NULL,
-               NULL, NULL, NULL
-        FROM {answer} a
-        WHERE a.question_id = ANY(%s::bigint[]) AND a.response_id IN (SELECT id FROM base)
-        GROUP BY a.question_id
-        UNION ALL
-        -- Rating scales and numbers; choices without a value ("not sure") are left out.
-        SELECT 'stats', v.question_id, COUNT(v.value), AVG(v.value),
-               percentile_cont(0.25) WITHIN GROUP (ORDER BY v.value),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value),
-               percentile_cont(0.75) WITHIN GROUP (ORDER BY v.value), NULL, NULL
-        FROM (
-            SELECT a.question_id, COALESCE(a.number::float8, c.value::float8) AS value
-            FROM {answer} a LEFT JOIN {choice} c ON c.id = a.choice_id
-            WHERE a.question_id = ANY(%s::bigint[]) AND a.response_id IN (SELECT id FROM base)
-        ) v
-        WHERE v.value IS NOT NULL
-        GROUP BY v.question_id
-    """
-    params = [
-        *base_params,
-        [c[0] for c in conditions],
-        [c[1] for c in conditions],
-        [c[2] for c in conditions],
+    complement = everyone - base < base
+    sql, params = answer_aggregates(
+        base_sql,
+        base_params,
+        complement,
+        [q.pk for q in questions],
+        instrument.pk,
         multiple,
-        numeric,
-    ]
-    base = 0
-    first = last = None
-    shown, answered, stats = {}, {}, {}
+        conditions,
+    )
+    counts, shown, answered = {}, {}, {}
+    histograms = {}
+    values = {c.pk: c.value for q in questions for c in q.choices.all()}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, qid, n, mean, q1, median, q3, low, high in cursor.fetchall():
-            if kind == "base":
-                base, first, last = n, low, high
+        for kind, qid, choice_id, area_id, special, number, n in cursor.fetchall():
+            if kind == "answered":
+                answered[qid] = n
             elif kind == "shown":
                 shown[qid] = n
-            elif kind == "answered":
-                answered[qid] = n
             else:
-                stats[qid] = {"n": n, "mean": mean, "q1": q1, "median": median, "q3": q3}
+                key = (choice_id, special or None, area_id)
+                counts.setdefault(qid, {})
+                counts[qid][key] = counts[qid].get(key, 0) + n
+                value = float(number) if number is not None else values.get(choice_id)
+                if value is not None:
+                    histogram = histograms.setdefault(qid, {})
+                    histogram[value] = histogram.get(value, 0) + n
+
     for question in questions:
         if question.type == Question.Type.MATRIX:
             continue
-        if condition_of(question, by_id) is None:
+        source = condition_of(question, by_id)
+        if source is None:
             shown[question.pk] = base
+        elif source.show_if_question_id not in multiple:
+            # One answer per respondent: those shown are those who gave a listed choice.
+            codes = set(source.show_if_choices)
+            chosen = {
+                c.pk
+                for c in choices_of(by_id[source.show_if_question_id], by_id)
+                if c.code in codes
+            }
+            shown[question.pk] = sum(
+                n
+                for (choice_id, _s, _a), n in counts.get(source.show_if_question_id, {}).items()
+                if choice_id in chosen
+            )
         else:
             shown.setdefault(question.pk, 0)
         if question.pk not in answered:
             answered[question.pk] = sum(counts.get(question.pk, {}).values())
+    stats = {
+        q.pk: distribution(histograms[q.pk])
+        for q in questions
+        if q.type in (Question.Type.LIKERT, Question.Type.NUMBER) and q.pk in histograms
+    }
     return Figures(base, first, last, counts, shown, answered, stats)
+
+
+def choices_of(question, by_id):
+    source = by_id.get(question.parent_id, question)
+    return list(source.choices.all())
 
 
 def base_of(responses):
@@ -194,11 +318,15 @@ def crosstab(responses, row_dimension, col_dimension):
         .values("id", "organization_id", "area_id", "language", "channel")
         .query.sql_with_params()
     )
+    # A multiple-choice dimension puts a respondent in several cells: margins count each
+    # respondent once. Otherwise every row is one respondent and COUNT(*) is cheaper.
+    several = row_dimension.several or col_dimension.several
+    count = "COUNT(DISTINCT base.id)" if several else "COUNT(*)"
     row_key, row_join, row_params = row_dimension.sql("r")
     col_key, col_join, col_params = col_dimension.sql("c")
     sql = f"""
         WITH base AS ({base_sql})
-        SELECT {row_key}, {col_key}, GROUPING({row_key}, {col_key}), COUNT(DISTINCT base.id)
+        SELECT {row_key}, {col_key}, GROUPING({row_key}, {col_key}), {count}
         FROM base {row_join} {col_join}
         GROUP BY GROUPING SETS (({row_key}, {col_key}), ({row_key}), ({col_key}), ())
     """
@@ -223,6 +351,8 @@ def crosstab(responses, row_dimension, col_dimension):
 class ResponseDimension:
     """A property of the response itself: organization, community area, language, channel."""
 
+    several = False
+
     def __init__(self, key, column, categories):
         self.key = key
         self.column = column
@@ -240,6 +370,7 @@ class QuestionDimension:
         self.key = key
         self.question = question
         self.categories = categories
+        self.several = question.type == Question.Type.MULTIPLE
 
     def sql(self, alias):
         table = Answer._meta.db_table

@@ -134,7 +134,7 @@ def results(request):
         instrument = filters.instrument
         questions = instrument.cached_questions()
         responses = responses_for(request.user, filters)
-        figs = figures(responses, questions)
+        figs = figures(responses, questions, instrument)
         public = form.public
         context.update(
             {

@@ -817,12 +817,25 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["response", "question", "choice"],
                 nulls_distinct=False,
+                # Results subtract the answers of the few responses outside their base
+                # (findings.results.answer_aggregates): read from this index alone.
+                include=["area", "special", "number"],
                 name="answer_unique_per_choice",
             ),
         ]
         indexes = [
             # Results: counts of each choice per question (GROUP BY question, choice).
             models.Index(fields=["question", "choice"], name="answer_question_choice"),
+            # Results (findings.results.answer_aggregates): the few answers with a special
+            # mark or a number, counted apart from the millions of plain ones.
+            models.Index(
+                fields=["question"],
+                condition=~models.Q(special="") | models.Q(number__isnull=False),
+                name="answer_special_or_number",
+            ),
+            # Results: respondents of each multiple-choice question (DISTINCT question,
+            # response in index order).
+            models.Index(fields=["question", "response"], name="answer_question_response"),
         ]
 
     def __str__(self):
