@@ -44,6 +44,16 @@ class LenientDecimalField(forms.DecimalField):
         return number
 
 
+class DistinctMultipleChoiceField(forms.MultipleChoiceField):
+    """Checkboxes: a value sent twice (a retrying proxy, a script) counts once, in order.
+
+    Each chosen box is one Answer row under a unique constraint, so a repeat would pass
+    validation and then break the final store."""
+
+    def to_python(self, value):
+        return list(dict.fromkeys(super().to_python(value)))
+
+
 class ZipCodeField(forms.CharField):
     def to_python(self, value):
         return normalize_input(super().to_python(value)).replace(" ", "")
@@ -167,7 +177,7 @@ class ResponseForm(forms.Form):
                 **common,
             )
         if question.type == T.MULTIPLE:
-            return forms.MultipleChoiceField(
+            return DistinctMultipleChoiceField(
                 choices=self.options_of(question),
                 widget=forms.CheckboxSelectMultiple,
                 **common,

@@ -224,6 +224,18 @@ def test_tampered_posts_get_400_and_store_nothing(client, link, area, field, val
     assert Response.objects.count() == 0
 
 
+def test_repeated_checkbox_value_is_stored_once(client, link, area):
+    # A browser never sends one box twice, but a retrying proxy or a script may.
+    done = walk(
+        client,
+        link,
+        area,
+        two={"q-trust": "agree", "q-worries": ["theft", "traffic", "theft", "traffic"]},
+    )
+    assert done.status_code == 302
+    assert stored_answers(Response.objects.get())["worries"] == ["theft", "traffic"]
+
+
 def test_area_from_another_list_is_tampering(client, link):
     step1 = agree(client, link)
     district = Area.objects.filter(kind=Area.Kind.POLICE_DISTRICT).first()

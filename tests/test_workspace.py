@@ -409,3 +409,24 @@ def test_paper_answer_and_mark_together_is_an_error(client, staff_a, survey):
     assert page.status_code == 200
     assert Response.objects.count() == 0
     assert "Choose an answer or a mark, not both." in page.content.decode()
+
+
+def test_paper_repeated_checkbox_value_is_stored_once(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    posted = client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": "3",
+            "paper_batch": "B",
+            "paper_language": "en",
+            "q-worries": ["traffic", "traffic", "theft"],
+        },
+    )
+    assert posted.status_code == 302
+    assert list(
+        Response.objects.get()
+        .answers.order_by("choice__order")
+        .values_list("question__code", "choice__code")
+    ) == [("worries", "traffic"), ("worries", "theft")]
