@@ -430,3 +430,27 @@ def test_paper_repeated_checkbox_value_is_stored_once(client, staff_a, survey):
         .answers.order_by("choice__order")
         .values_list("question__code", "choice__code")
     ) == [("worries", "traffic"), ("worries", "theft")]
+
+
+def test_paper_overlong_fields_are_errors_never_shown_again(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    page = client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": "1",
+            "paper_batch": "b" * 101,
+            "paper_language": "en",
+            "q-household": "9" * 100_000,
+            "q-idea": "Keep this text",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert Response.objects.count() == 0
+    assert "Ensure this value has at most 30 characters (it has 100000)." in html
+    assert "Ensure this value has at most 100 characters (it has 101)." in html
+    assert "9" * 31 not in html
+    assert "b" * 101 not in html
+    assert "Keep this text" in html
