@@ -61,3 +61,59 @@ def test_unknown_page_gets_the_styled_404_page(client):
     response = client.get("/en/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+# --- Control characters ----------------------------------------------------------------
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/s/abc%00def/",
+        "/en/s/abc%00def/consent/",
+        "/l/abc%00def",
+        "/staff/?org=%00",
+        "/staff/downloads/responses.csv?instrument=a%00",
+        "/staff/sessions/new/?org=org-a&guide=%00",
+        "/staff/responses/?language=%00",
+        "/admin/surveys/response/?channel__exact=%00",
+        "/admin/surveys/collectionlink/?q=%00",
+        "/staff/?org=%01",
+        "/en/%07/",
+    ],
+)
+def test_control_character_in_url_gets_400_before_any_query(
+    facilitator_client, org_a, url, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = facilitator_client.get(url)
+    assert response.status_code == 400
+    assert "Something went wrong with this page" in response.content.decode()
+
+
+def test_control_character_in_session_cookie_gets_400_before_any_query(
+    client, django_assert_num_queries
+):
+    client.raise_request_exception = False
+    client.cookies["sessionid"] = "abc\x00def"
+    with django_assert_num_queries(0):
+        response = client.get("/staff/")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url", ["/en/s/abc.def/", "/en/s/abc%C3%A9/consent/", "/l/ABC-1", "/l/abc%20def", "/l/0oil1"]
+)
+def test_link_token_or_short_code_with_impossible_characters_is_404_without_a_query(
+    client, url, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 404
