@@ -189,8 +189,21 @@ def save_session(request, form, prompts, complete):
     return session
 
 
+def as_id(value):
+    """A primary key from a URL or form parameter, or None for anything else ("abc")."""
+    if (
+        value
+        and len(value) <= 19
+        and value.isascii()
+        and value.isdigit()
+        and 0 < int(value) < 2**63
+    ):
+        return int(value)
+    return None
+
+
 def session_form_page(request, session, organization):
-    guide_id = request.POST.get("guide") or request.GET.get("guide") or session.guide_id
+    guide_id = as_id(request.POST.get("guide") or request.GET.get("guide")) or session.guide_id
     guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE, pk=guide_id).first()
     if guide is None:
         guide = (

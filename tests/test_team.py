@@ -488,3 +488,13 @@ def test_audit_events_are_read_only_in_the_admin(admin_client, manager_a, staff_
         admin_client.post(f"/admin/organizations/auditevent/{event.pk}/delete/").status_code == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_invite_refuses_an_overlong_email_as_a_form_error(client, manager_a):
+    client.force_login(manager_a)
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    assert 255 <= len(email) <= 320
+    response = invite(client, email=email)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert not User.objects.filter(email=email).exists()

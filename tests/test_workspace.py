@@ -454,3 +454,23 @@ def test_paper_overlong_fields_are_errors_never_shown_again(client, staff_a, sur
     assert "9" * 31 not in html
     assert "b" * 101 not in html
     assert "Keep this text" in html
+
+
+@pytest.mark.parametrize("guide_param", ["abc", "1.5", "99999999999999999999999", "-1"])
+def test_new_session_ignores_a_guide_parameter_that_is_not_an_id(
+    client, staff_a, guide, guide_param
+):
+    client.force_login(staff_a)
+    page = client.get(reverse("workspace:session_new"), {"guide": guide_param})
+    assert page.status_code == 200
+    assert page.context["guide"] == guide
+
+
+def test_new_session_post_with_a_guide_that_is_not_an_id_is_a_form_error(client, staff_a, guide):
+    client.force_login(staff_a)
+    page = client.post(
+        reverse("workspace:session_new"), {**session_post(guide, staff_a), "guide": "abc"}
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["guide"]
+    assert ListeningSession.objects.count() == 0
