@@ -226,11 +226,23 @@ def session_form_page(request, session, organization):
                 )
             valid = not missing
         if valid:
+            complete = action == "complete"
             try:
-                session = save_session(request, form, prompts, complete=action == "complete")
+                session = save_session(request, form, prompts, complete=complete)
             except IntegrityError:
-                # The same form sent twice: the first one created the session.
-                session = ListeningSession.objects.get(form_key=session.form_key)
+                first = (
+                    ListeningSession.objects.visible_to(request.user)
+                    .filter(organization=organization, form_key=session.form_key)
+                    .first()
+                )
+                if first is not None:
+                    # The same form sent twice at once: the first one created the session.
+                    session = first
+                else:
+                    # The key is another organization's (a form copied from their page):
+                    # never theirs to open, and never lose these notes; a key of its own.
+                    session.form_key = uuid.uuid4()
+                    session = save_session(request, form, prompts, complete=complete)
             messages.success(
                 request,
                 _("The session is marked complete.")
@@ -268,7 +280,11 @@ def session_new(request):
         key = uuid.UUID(key)
     except ValueError:
         raise Http404 from None
-    existing = ListeningSession.objects.visible_to(request.user).filter(form_key=key).first()
+    existing = (
+        ListeningSession.objects.visible_to(request.user)
+        .filter(organization=organization, form_key=key)
+        .first()
+    )
     if existing:
         # A double submit of the creating form: the first one made the session.
         return redirect("workspace:session", pk=existing.pk)

@@ -474,3 +474,48 @@ def test_new_session_post_with_a_guide_that_is_not_an_id_is_a_form_error(client,
     assert page.status_code == 200
     assert page.context["form"].errors["guide"]
     assert ListeningSession.objects.count() == 0
+
+
+def other_organizations_session(staff_b, guide):
+    return ListeningSession.objects.create(
+        organization=staff_b.membership.organization,
+        guide=guide,
+        held_on=date(2026, 10, 1),
+        created_by=staff_b,
+        form_key=uuid.uuid4(),
+        place="Their hall",
+    )
+
+
+def test_new_session_with_another_organizations_form_key_keeps_the_notes(
+    client, staff_a, staff_b, guide
+):
+    theirs = other_organizations_session(staff_b, guide)
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("workspace:session_new"), session_post(guide, staff_a, form_key=theirs.form_key)
+    )
+    mine = ListeningSession.objects.get(organization=staff_a.membership.organization)
+    assert response["Location"] == reverse("workspace:session", args=[mine.pk])
+    assert mine.form_key != theirs.form_key
+    assert mine.place == "Library community room"
+    assert sorted(mine.notes.values_list("summary", flat=True)) == [
+        "Summary about police",
+        "Summary about safety",
+    ]
+    theirs.refresh_from_db()
+    assert (theirs.place, theirs.notes.count()) == ("Their hall", 0)
+
+
+def test_facilitator_new_session_with_another_organizations_form_key_keeps_the_notes(
+    client, facilitator, staff_a, staff_b, guide
+):
+    theirs = other_organizations_session(staff_b, guide)
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("workspace:session_new") + "?org=org-a",
+        session_post(guide, staff_a, form_key=theirs.form_key),
+    )
+    mine = ListeningSession.objects.get(organization=staff_a.membership.organization)
+    assert response["Location"] == reverse("workspace:session", args=[mine.pk])
+    assert mine.notes.count() == 2
