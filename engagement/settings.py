@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the others, so that what they answer (a lockout, a 400) is covered too.
+    "engagement.middleware.NoStoreForStaffMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before the session: a control character in its cookie would reach the database.
     "engagement.middleware.RejectControlCharactersMiddleware",

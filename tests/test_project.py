@@ -251,3 +251,43 @@ def test_load_areas_is_idempotent(db):
         "Community area: 0 created, 0 renamed, 77 in all.",
         "Police district: 0 created, 0 renamed, 22 in all.",
     ]
+
+
+# --- Caches ----------------------------------------------------------------------------
+
+
+def cache_directives(response):
+    return {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/",
+        "/staff/sessions/",
+        "/staff/downloads/",
+        "/staff/downloads/sessions.csv",
+        "/staff/downloads/codebook.csv",
+        "/staff/team/",
+        "/accounts/password/",
+        "/admin/",
+        "/admin/surveys/response/",
+    ],
+)
+def test_staff_pages_and_downloads_are_never_stored_by_a_cache(client, facilitator, survey, url):
+    client.force_login(facilitator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert {"no-store", "private"} <= cache_directives(response)
+
+
+def test_responses_download_is_never_stored_by_a_cache(client, staff_a, link):
+    client.force_login(staff_a)
+    response = client.get("/staff/downloads/responses.csv", {"instrument": link.instrument.code})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert {"no-store", "private"} <= cache_directives(response)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/password/reset/", "/staff/"])
+def test_sign_in_pages_are_never_stored_by_a_cache(client, db, url):
+    assert {"no-store", "private"} <= cache_directives(client.get(url))
