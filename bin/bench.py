@@ -293,6 +293,8 @@ def main():
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "engagement/gunicorn.conf.py",
             "engagement.wsgi",
             "--bind",
             f"127.0.0.1:{PORT}",
