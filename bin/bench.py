@@ -353,6 +353,8 @@ def start_server():
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "engagement/gunicorn.conf.py",
             "engagement.wsgi",
             "--bind",
             f"127.0.0.1:{PORT}",

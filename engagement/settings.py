@@ -71,7 +71,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the others, so that what they answer (a lockout, a 400) is covered too.
+    "engagement.middleware.NoStoreForStaffMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the session: a control character in its cookie would reach the database.
+    "engagement.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,6 +5,12 @@ from django.urls import include, path
 
 from engagement import views
 
+# The site's own error pages (they never read the request body again).
+handler400 = "engagement.views.bad_request"
+handler403 = "engagement.views.permission_denied"
+handler404 = "engagement.views.page_not_found"
+handler500 = "engagement.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # A flyer's short link, outside the language prefix: it follows the phone's language.

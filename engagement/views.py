@@ -2,8 +2,9 @@ import json
 
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -22,6 +23,29 @@ def healthz(request):
 
 def home(request):
     return render(request, "home.html")
+
+
+# The site's error pages. Django's own error views check the CSRF token, which reads the
+# request body again: a body that failed to parse the first time (an odd charset, a
+# multipart body without a boundary) then fails inside the error page, and the server answers
+# with its bare 500. These views never read request.POST or the body.
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the session, the user or the database may be what failed.
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 def csrf_failure(request, reason=""):

@@ -1,4 +1,8 @@
-"""Downloads as CSV in UTF-8 with a byte-order mark, so Excel shows Chinese correctly."""
+"""Downloads as CSV in UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
+
+Every writer goes through `csv_writer`, which defuses text a spreadsheet would run as a
+formula (OWASP's advice on CSV injection): answers, notes and names are typed by people.
+"""
 
 import csv
 from zoneinfo import ZoneInfo
@@ -14,6 +18,39 @@ from modeltranslation.utils import build_localized_fieldname
 from surveys.models import Answer, Question, SessionQuote
 
 CHICAGO = ZoneInfo(settings.TIME_ZONE)
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (or strips the tab or
+# carriage return and then does).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Number(str):
+    """A cell written from a numeric field: `-3` is a number, never a formula to defuse."""
+
+
+def spreadsheet_safe(value):
+    """Text that would start a formula gets a leading apostrophe; numbers stay as they are."""
+    if (
+        isinstance(value, str)
+        and not isinstance(value, Number)
+        and value.startswith(FORMULA_STARTS)
+    ):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    def __init__(self, response):
+        self.writer = csv.writer(response)
+
+    def writerow(self, row):
+        return self.writer.writerow([spreadsheet_safe(value) for value in row])
+
+
+def csv_writer(response):
+    """The one CSV writer of every download."""
+    return SafeWriter(response)
 
 
 def csv_response(filename):
@@ -56,7 +93,7 @@ def responses_csv(instrument, queryset, language):
         "paper_serial",
     ]
     response = csv_response(f"{instrument.code}-responses-{language}.csv")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(meta + columns)
     queryset = (
         queryset.select_related("organization", "area")
@@ -93,7 +130,7 @@ def responses_csv(instrument, queryset, language):
                 elif answer.special:
                     values[question.code] = str(specials[answer.special])
                 elif answer.number is not None:
-                    values[question.code] = format(answer.number.normalize(), "f")
+                    values[question.code] = Number(format(answer.number.normalize(), "f"))
                 else:
                     values[question.code] = answer.text
             writer.writerow(
@@ -120,7 +157,7 @@ def codebook_csv(instrument):
     questions = instrument.cached_questions()
     languages = instrument.offered_languages or [settings.LANGUAGE_CODE]
     response = csv_response(f"{instrument.code}-codebook.csv")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["question_code", "type", "section", "matrix", "choice_code", "value"]
         + [f"text_{code}" for code in languages]
@@ -169,7 +206,7 @@ def sessions_csv(queryset):
         .order_by("held_on", "created_at")
     )
     response = csv_response(f"listening-sessions-{slugify(str(translation.get_language()))}.csv")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "session_id",

@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, User
+
+# The longest address an email field (and User.email) holds.
+EMAIL_MAX_LENGTH = 254
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -19,6 +23,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = _("Email address")
         self.fields["username"].widget.input_type = "email"
         self.fields["username"].widget.attrs["autocomplete"] = "email"
+        # Django sets the field's max_length for the browser only; check it too, so a longer
+        # name is a form error before authenticate() runs: django-axes records the attempted
+        # name in a 255-character column.
+        self.fields["username"].max_length = EMAIL_MAX_LENGTH
+        self.fields["username"].widget.attrs["maxlength"] = EMAIL_MAX_LENGTH
+        self.fields["username"].validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
 
     def clean_username(self):
         # One spelling per address, so django-axes counts "Ana@X.org" and "ana@x.org" together
@@ -42,7 +52,9 @@ EMAIL_TAKEN = _(
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label=_("Email address"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(

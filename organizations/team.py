@@ -7,6 +7,7 @@ pages keep in their links and redirects.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,6 +55,23 @@ def record(request, membership, action, detail=""):
         action=action,
         detail=detail,
     )
+
+
+def reactivation_locked(request, membership):
+    """The facilitator's deactivation wins: only the facilitator may undo it (as with
+    response exclusions). Who deactivated is the latest such event in the audit log."""
+    if request.user.is_facilitator or membership.user.is_active:
+        return False
+    last = (
+        AuditEvent.objects.filter(
+            organization_id=membership.organization_id,
+            subject=membership.user,
+            action=AuditEvent.Action.DEACTIVATED,
+        )
+        .select_related("actor")
+        .first()
+    )
+    return last is not None and last.actor is not None and last.actor.is_facilitator
 
 
 def send_invitation(request, membership):
@@ -180,6 +198,7 @@ def render_member(request, membership, role_form=None, deactivate_form=None):
             "member": membership.user,
             "role_form": role_form or RoleForm(instance=membership),
             "deactivate_form": deactivate_form,
+            "reactivation_locked": reactivation_locked(request, membership),
             "history": history,
             "org_query": org_query(request, membership.organization),
         },
@@ -243,6 +262,8 @@ def deactivate(request, public_id):
 def reactivate(request, public_id):
     membership = member_or_404(request, public_id)
     user = membership.user
+    if reactivation_locked(request, membership):
+        raise PermissionDenied
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,12 +82,15 @@ def set_language_preference(request):
     """Staff choose their interface language; it is kept on their account."""
     language = request.POST.get("language")
     following = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(following, {request.get_host()}):
+    # Only a path of this site. (redirect() would take "V" or "12:00" for a URL name.)
+    if not following.startswith("/") or not url_has_allowed_host_and_scheme(
+        following, {request.get_host()}, require_https=request.is_secure()
+    ):
         following = "/"
     if language in dict(settings.LANGUAGES) and request.user.is_authenticated:
         request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
-    return redirect(following)
+    return HttpResponseRedirect(following)
 
 
 @login_required

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
@@ -18,6 +19,8 @@ from .models import Answer, Instrument, ListeningSession, Question, Response
 
 DEFAULT_SHORT_TEXT_LENGTH = 300
 DEFAULT_LONG_TEXT_LENGTH = 5000
+# Longer than any number a person types; megabytes of digits are refused before parsing.
+NUMBER_MAX_LENGTH = 30
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
 
@@ -28,6 +31,8 @@ def normalize_input(value):
 
 class LenientDecimalField(forms.DecimalField):
     """A number as residents type it: full-width digits, spaces, a decimal comma."""
+
+    max_length = NUMBER_MAX_LENGTH
 
     def to_python(self, value):
         value = normalize_input(str(value) if value is not None else "").replace(" ", "")
@@ -44,7 +49,20 @@ class LenientDecimalField(forms.DecimalField):
         return number
 
 
+class DistinctMultipleChoiceField(forms.MultipleChoiceField):
+    """Checkboxes: a value sent twice (a retrying proxy, a script) counts once, in order.
+
+    Each chosen box is one Answer row under a unique constraint, so a repeat would pass
+    validation and then break the final store."""
+
+    def to_python(self, value):
+        return list(dict.fromkeys(super().to_python(value)))
+
+
 class ZipCodeField(forms.CharField):
+    # Stray spaces are removed before the 10-character check; allow room for them.
+    input_limit = 20
+
     def to_python(self, value):
         return normalize_input(super().to_python(value)).replace(" ", "")
 
@@ -58,6 +76,60 @@ class TextField(forms.CharField):
     def to_python(self, value):
         # Browsers send line breaks in text areas as CRLF; store plain newlines.
         return normalize_input(super().to_python(value)).replace("\r\n", "\n")
+
+
+class LengthLimitedForm(forms.Form):
+    """Input longer than its field allows is an error on that field, and is then forgotten:
+    never parsed, kept in a draft or shown again in the page (a number field once accepted
+    megabytes of digits and echoed them back).
+
+    Every field with a `max_length` (or an `input_limit`) is checked before it is cleaned;
+    call `limit_lengths()` once the fields exist.
+    """
+
+    def limit_lengths(self):
+        self.overlong = {}
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return
+        for name, field in self.fields.items():
+            limit = getattr(field, "input_limit", None) or getattr(field, "max_length", None)
+            # A line break arrives as CRLF and is stored as one character.
+            lengths = [len(v) - v.count("\r\n") for v in self.data.getlist(name)]
+            if limit and lengths and max(lengths) > limit:
+                self.overlong[name] = (limit, max(lengths))
+        self.forget(self.overlong)
+
+    def forget(self, names):
+        if names:
+            self.data = self.data.copy()
+            for name in names:
+                self.data.setlist(name, [])
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        # Too long once normalized (NFKC can lengthen text): the same, after the fact.
+        grown = [
+            name
+            for name, errors in self.errors.as_data().items()
+            if name not in self.overlong and any(e.code == "max_length" for e in errors)
+        ]
+        self.overlong.update({name: None for name in grown})
+        self.forget(grown)
+        for name, sizes in self.overlong.items():
+            if sizes is None:
+                continue
+            limit, length = sizes
+            self._errors.pop(name, None)
+            self.add_error(
+                name,
+                ValidationError(
+                    MaxLengthValidator.message,
+                    code="max_length",
+                    params={"limit_value": limit, "show_value": length, "value": ""},
+                ),
+            )
 
 
 def plain_number(value):
@@ -105,7 +177,7 @@ def as_answer_data(answers):
     return MultiValueDict({name: list(values) for name, values in answers.items()})
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(LengthLimitedForm):
     """The one validator of a resident's answers.
 
     Built from questions (with their choices prefetched) minus the ones skip logic hides:
@@ -132,6 +204,7 @@ class ResponseForm(forms.Form):
                     max_length=DEFAULT_SHORT_TEXT_LENGTH,
                     widget=forms.TextInput(attrs=self.text_attrs()),
                 )
+        self.limit_lengths()
 
     def text_attrs(self, **attrs):
         # On a shared tablet the browser must not offer the previous person's answers.
@@ -167,7 +240,7 @@ class ResponseForm(forms.Form):
                 **common,
             )
         if question.type == T.MULTIPLE:
-            return forms.MultipleChoiceField(
+            return DistinctMultipleChoiceField(
                 choices=self.options_of(question),
                 widget=forms.CheckboxSelectMultiple,
                 **common,
@@ -194,7 +267,9 @@ class ResponseForm(forms.Form):
                 max_value=plain_number(question.max_value),
                 max_digits=12,
                 decimal_places=2,
-                widget=forms.TextInput(attrs=self.text_attrs(inputmode="decimal", size=8)),
+                widget=forms.TextInput(
+                    attrs=self.text_attrs(inputmode="decimal", size=8, maxlength=NUMBER_MAX_LENGTH)
+                ),
                 **common,
             )
         if question.type == T.ZIP:
@@ -232,7 +307,8 @@ class ResponseForm(forms.Form):
         return cleaned
 
     def is_tampered(self):
-        """True for input no page of ours can send: unknown fields or choices, overlong text."""
+        """True for input no page of ours can send: unknown fields or choices, several values
+        for one. Overlong input is an error on its field (see LengthLimitedForm)."""
         if not self.is_bound:
             return False
         known = set(self.fields)
@@ -244,7 +320,7 @@ class ResponseForm(forms.Form):
                 return True
         self.is_valid()
         return any(
-            error.code in {"invalid_choice", "max_length"}
+            error.code == "invalid_choice"
             for errors in self.errors.as_data().values()
             for error in errors
         )
@@ -334,11 +410,13 @@ class ResponseForm(forms.Form):
         return links
 
     def draft_values(self):
-        """This page's submitted values, raw, to keep in the draft (valid or not)."""
+        """This page's submitted values, raw, to keep in the draft (valid or not); overlong
+        ones are left out, so the draft keeps what was there before."""
+        self.is_valid()
         return {
             name: [v for v in self.data.getlist(name) if v != ""]
             for name in self.fields
-            if hasattr(self.data, "getlist")
+            if hasattr(self.data, "getlist") and name not in self.overlong
         }
 
 
@@ -417,7 +495,7 @@ class PaperResponseForm(ResponseForm):
         return cleaned
 
 
-class PaperDetailsForm(forms.Form):
+class PaperDetailsForm(LengthLimitedForm):
     """The paper questionnaire itself: its language, batch and serial number."""
 
     paper_language = forms.ChoiceField(label=_("Language of the paper form"))
@@ -434,6 +512,7 @@ class PaperDetailsForm(forms.Form):
         self.fields["paper_language"].choices = [
             (code, get_language_info(code)["name_local"]) for code in languages
         ]
+        self.limit_lengths()
 
     def clean_paper_serial(self):
         return normalize_input(self.cleaned_data["paper_serial"])

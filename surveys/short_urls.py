@@ -1,5 +1,8 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .converters import ShortCodeConverter
 
-urlpatterns = [path("l/<str:code>", views.short_link, name="short_link")]
+register_converter(ShortCodeConverter, "short_code")
+
+urlpatterns = [path("l/<short_code:code>", views.short_link, name="short_link")]

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .converters import LinkTokenConverter
+
+register_converter(LinkTokenConverter, "link_token")
 
 app_name = "surveys"
 
@@ -18,8 +21,8 @@ def flow_patterns(prefix, ident):
 
 
 urlpatterns = [
-    *flow_patterns("", "s/<str:token>"),
+    *flow_patterns("", "s/<link_token:token>"),
     *flow_patterns("preview_", "preview/<int:pk>"),
-    path("s/<str:token>/qr.svg", views.qr_code, name="qr"),
-    path("s/<str:token>/flyer/", views.flyer, name="flyer"),
+    path("s/<link_token:token>/qr.svg", views.qr_code, name="qr"),
+    path("s/<link_token:token>/flyer/", views.flyer, name="flyer"),
 ]

@@ -189,8 +189,21 @@ def save_session(request, form, prompts, complete):
     return session
 
 
+def as_id(value):
+    """A primary key from a URL or form parameter, or None for anything else ("abc")."""
+    if (
+        value
+        and len(value) <= 19
+        and value.isascii()
+        and value.isdigit()
+        and 0 < int(value) < 2**63
+    ):
+        return int(value)
+    return None
+
+
 def session_form_page(request, session, organization):
-    guide_id = request.POST.get("guide") or request.GET.get("guide") or session.guide_id
+    guide_id = as_id(request.POST.get("guide") or request.GET.get("guide")) or session.guide_id
     guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE, pk=guide_id).first()
     if guide is None:
         guide = (
@@ -213,11 +226,23 @@ def session_form_page(request, session, organization):
                 )
             valid = not missing
         if valid:
+            complete = action == "complete"
             try:
-                session = save_session(request, form, prompts, complete=action == "complete")
+                session = save_session(request, form, prompts, complete=complete)
             except IntegrityError:
-                # The same form sent twice: the first one created the session.
-                session = ListeningSession.objects.get(form_key=session.form_key)
+                first = (
+                    ListeningSession.objects.visible_to(request.user)
+                    .filter(organization=organization, form_key=session.form_key)
+                    .first()
+                )
+                if first is not None:
+                    # The same form sent twice at once: the first one created the session.
+                    session = first
+                else:
+                    # The key is another organization's (a form copied from their page):
+                    # never theirs to open, and never lose these notes; a key of its own.
+                    session.form_key = uuid.uuid4()
+                    session = save_session(request, form, prompts, complete=complete)
             messages.success(
                 request,
                 _("The session is marked complete.")
@@ -255,7 +280,11 @@ def session_new(request):
         key = uuid.UUID(key)
     except ValueError:
         raise Http404 from None
-    existing = ListeningSession.objects.visible_to(request.user).filter(form_key=key).first()
+    existing = (
+        ListeningSession.objects.visible_to(request.user)
+        .filter(organization=organization, form_key=key)
+        .first()
+    )
     if existing:
         # A double submit of the creating form: the first one made the session.
         return redirect("workspace:session", pk=existing.pk)

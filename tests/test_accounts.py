@@ -297,3 +297,31 @@ def test_staff_language_choice_is_kept_on_the_account(client, staff_a):
     assert response["Location"] == "/staff/team/"
     staff_a.refresh_from_db()
     assert staff_a.preferred_language == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    "following, expected",
+    [
+        ("V", "/"),
+        ("12:00", "/"),
+        ("workspace:home", "/"),
+        ("https://elsewhere.example/", "/"),
+        ("//elsewhere.example/", "/"),
+        ("/staff/sessions/?page=2", "/staff/sessions/?page=2"),
+    ],
+)
+def test_staff_language_choice_goes_back_only_to_a_path_of_this_site(
+    client, staff_a, following, expected
+):
+    client.force_login(staff_a)
+    response = client.post("/accounts/language/", {"language": "es", "next": following})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_sign_in_with_an_overlong_email_is_a_form_error(client, staff_a):
+    # django-axes keeps the attempted username in a 255-character column.
+    response = sign_in(client, "a" * 290 + "@example.org")
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters (it has 302)." in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -158,3 +158,63 @@ def test_sessions_csv_query_count(client, staff_a, guide, django_assert_max_num_
     make(30)
     with django_assert_max_num_queries(12):
         client.get(reverse("findings:sessions_csv"))
+
+
+# --- Formula injection -----------------------------------------------------------------
+
+
+def test_responses_csv_text_cells_cannot_start_a_formula(client, staff_a, links, org_a):
+    org_a.name = "@Org A"
+    org_a.save(update_fields=["name"])
+    mine = make_response(links["a"], paper_batch="=1+1", paper_serial="-5")
+    answer(mine, "idea", text='=HYPERLINK("http://evil.example","x")')
+    answer(mine, "worries", "other", text="+1 Speeding")
+    answer(mine, "zip", text="\t60608")
+    answer(mine, "household", number=-3)
+    client.force_login(staff_a)
+    header, row = read_csv(
+        client.get(reverse("findings:responses_csv"), {"instrument": mine.instrument.code})
+    )
+    row = dict(zip(header, row, strict=True))
+    assert (row["organization"], row["paper_batch"], row["paper_serial"]) == (
+        "'@Org A",
+        "'=1+1",
+        "'-5",
+    )
+    assert row["idea"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert (row["worries"], row["worries_other"]) == ("Other", "'+1 Speeding")
+    assert row["zip"] == "'\t60608"
+    # A number is a number: never prefixed.
+    assert row["household"] == "-3"
+
+
+def test_sessions_csv_text_cells_cannot_start_a_formula(client, staff_a, guide):
+    session = ListeningSession.objects.create(
+        organization=staff_a.membership.organization,
+        guide=guide,
+        held_on=date(2026, 10, 1),
+        created_by=staff_a,
+        place="-Hall",
+    )
+    prompt = guide.questions.get(code="police")
+    session.notes.create(question=prompt, summary="=cmd|' /C calc'!A0", note="\rnote")
+    session.quotes.create(question=prompt, text="@SUM(1)", descriptor="=parent")
+    client.force_login(staff_a)
+    header, *rows = read_csv(client.get(reverse("findings:sessions_csv")))
+    police = dict(zip(header, rows[1], strict=True))
+    assert (police["place"], police["summary"], police["note"], police["quotes"]) == (
+        "'-Hall",
+        "'=cmd|' /C calc'!A0",
+        "'\rnote",
+        "'@SUM(1) (=parent)",
+    )
+
+
+def test_codebook_labels_cannot_start_a_formula(client, staff_a, survey):
+    choice = survey.questions.get(code="trust").choices.get(code="agree")
+    choice.label_en = "=Agree"
+    choice.value = -1
+    choice.save()
+    client.force_login(staff_a)
+    rows = read_csv(client.get(reverse("findings:codebook_csv"), {"instrument": survey.code}))
+    assert ["trust", "", "", "", "agree", "-1", "'=Agree", "De acuerdo", "同意"] in rows

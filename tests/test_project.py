@@ -1,5 +1,6 @@
 """Settings, security headers, health check, migrations, the database error message, demo data."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -251,3 +252,126 @@ def test_load_areas_is_idempotent(db):
         "Community area: 0 created, 0 renamed, 77 in all.",
         "Police district: 0 created, 0 renamed, 22 in all.",
     ]
+
+
+# --- Caches ----------------------------------------------------------------------------
+
+
+def cache_directives(response):
+    return {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/",
+        "/staff/sessions/",
+        "/staff/downloads/",
+        "/staff/downloads/sessions.csv",
+        "/staff/downloads/codebook.csv",
+        "/staff/team/",
+        "/accounts/password/",
+        "/admin/",
+        "/admin/surveys/response/",
+    ],
+)
+def test_staff_pages_and_downloads_are_never_stored_by_a_cache(client, facilitator, survey, url):
+    client.force_login(facilitator)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert {"no-store", "private"} <= cache_directives(response)
+
+
+def test_responses_download_is_never_stored_by_a_cache(client, staff_a, link):
+    client.force_login(staff_a)
+    response = client.get("/staff/downloads/responses.csv", {"instrument": link.instrument.code})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert {"no-store", "private"} <= cache_directives(response)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/password/reset/", "/staff/"])
+def test_sign_in_pages_are_never_stored_by_a_cache(client, db, url):
+    assert {"no-store", "private"} <= cache_directives(client.get(url))
+
+
+# --- gunicorn's log --------------------------------------------------------------------
+
+
+def gunicorn_logger(**settings):
+    from gunicorn.config import Config
+
+    from engagement.gunicorn_logging import PrivateLogger
+
+    config = Config()
+    for name, value in settings.items():
+        config.set(name, value)
+    logger = PrivateLogger(config)
+    stream = StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.error_log.addHandler(handler)
+    return logger, stream, handler
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        (
+            "Invalid request from ip=1.2.3.4: Invalid HTTP request line: ''",
+            "Invalid request from ip=[redacted]: Invalid HTTP request line: ''",
+        ),
+        (
+            "Invalid request from ip=2001:db8::8a2e:370:7334: Invalid header",
+            "Invalid request from ip=[redacted]: Invalid header",
+        ),
+        ("Invalid request from ip=::ffff:10.0.0.7: bad", "Invalid request from ip=[redacted]: bad"),
+        ("peer ('192.168.1.20', 51234) closed", "peer ('[redacted]', 51234) closed"),
+        (
+            "Invalid header User-Agent: Mozilla/5.0 (iPhone)",
+            "Invalid header User-Agent: [redacted]",
+        ),
+        ("Referer: https://example.org/x", "Referer: [redacted]"),
+        ("Booting worker with pid: 937 at 00:04:31", "Booting worker with pid: 937 at 00:04:31"),
+    ],
+)
+def test_gunicorn_error_log_keeps_no_client_address(message, expected):
+    logger, stream, handler = gunicorn_logger()
+    try:
+        logger.warning(message)
+    finally:
+        logger.error_log.removeHandler(handler)
+    assert stream.getvalue() == expected + "\n"
+
+
+def test_gunicorn_error_log_redacts_formatted_arguments():
+    logger, stream, handler = gunicorn_logger()
+    try:
+        logger.error("Error handling request from %s", "203.0.113.9")
+    finally:
+        logger.error_log.removeHandler(handler)
+    assert stream.getvalue() == "Error handling request from [redacted]\n"
+
+
+def test_gunicorn_never_writes_an_access_log_even_when_configured(tmp_path):
+    access = tmp_path / "access.log"
+    logger, _stream, handler = gunicorn_logger(accesslog=str(access))
+    logger.error_log.removeHandler(handler)
+    assert logger.access_log_enabled is False
+    logger.access(None, None, {"REMOTE_ADDR": "1.2.3.4"}, None)
+    assert access.read_text() == ""
+
+
+def test_gunicorn_config_turns_the_access_log_off_and_uses_the_private_logger():
+    import runpy
+
+    from gunicorn.glogging import Logger
+
+    from engagement.gunicorn_logging import PrivateLogger
+
+    config = runpy.run_path(str(ROOT / "engagement" / "gunicorn.conf.py"))
+    assert config["accesslog"] is None
+    assert config["logger_class"] == "engagement.gunicorn_logging.PrivateLogger"
+    assert issubclass(PrivateLogger, Logger)
+    assert (
+        "gunicorn -c engagement/gunicorn.conf.py engagement.wsgi"
+        in (ROOT / "README.md").read_text()
+    )

@@ -488,3 +488,53 @@ def test_audit_events_are_read_only_in_the_admin(admin_client, manager_a, staff_
         admin_client.post(f"/admin/organizations/auditevent/{event.pk}/delete/").status_code == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_invite_refuses_an_overlong_email_as_a_form_error(client, manager_a):
+    client.force_login(manager_a)
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    assert 255 <= len(email) <= 320
+    response = invite(client, email=email)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert not User.objects.filter(email=email).exists()
+
+
+def test_manager_cannot_reactivate_whom_the_facilitator_deactivated(
+    client, facilitator, manager_a, staff_a, org_a
+):
+    url = f"/staff/team/{member_of(staff_a).public_id}/"
+    client.force_login(facilitator)
+    client.post(url + "deactivate/?org=org-a")
+    manager = Client()
+    manager.force_login(manager_a)
+    page = manager.get(url)
+    assert "Only the facilitator can reactivate it." in page.content.decode()
+    assert f'action="{url}reactivate/"' not in page.content.decode()
+    refused = manager.post(url + "reactivate/")
+    assert refused.status_code == 403
+    staff_a.refresh_from_db()
+    assert staff_a.is_active is False
+    # The facilitator's decision can be undone by the facilitator.
+    assert client.post(url + "reactivate/?org=org-a").status_code == 302
+    staff_a.refresh_from_db()
+    assert staff_a.is_active is True
+    assert [event[:2] for event in events(org_a)] == [
+        ("deactivated", facilitator.email),
+        ("reactivated", facilitator.email),
+    ]
+
+
+def test_manager_may_reactivate_again_after_their_own_deactivation(
+    client, facilitator, manager_a, staff_a
+):
+    url = f"/staff/team/{member_of(staff_a).public_id}/"
+    facilitator_client = Client()
+    facilitator_client.force_login(facilitator)
+    facilitator_client.post(url + "deactivate/?org=org-a")
+    facilitator_client.post(url + "reactivate/?org=org-a")
+    client.force_login(manager_a)
+    client.post(url + "deactivate/")
+    assert client.post(url + "reactivate/").status_code == 302
+    staff_a.refresh_from_db()
+    assert staff_a.is_active is True

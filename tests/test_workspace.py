@@ -409,3 +409,113 @@ def test_paper_answer_and_mark_together_is_an_error(client, staff_a, survey):
     assert page.status_code == 200
     assert Response.objects.count() == 0
     assert "Choose an answer or a mark, not both." in page.content.decode()
+
+
+def test_paper_repeated_checkbox_value_is_stored_once(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    posted = client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": "3",
+            "paper_batch": "B",
+            "paper_language": "en",
+            "q-worries": ["traffic", "traffic", "theft"],
+        },
+    )
+    assert posted.status_code == 302
+    assert list(
+        Response.objects.get()
+        .answers.order_by("choice__order")
+        .values_list("question__code", "choice__code")
+    ) == [("worries", "traffic"), ("worries", "theft")]
+
+
+def test_paper_overlong_fields_are_errors_never_shown_again(client, staff_a, survey):
+    client.force_login(staff_a)
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    page = client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": "1",
+            "paper_batch": "b" * 101,
+            "paper_language": "en",
+            "q-household": "9" * 100_000,
+            "q-idea": "Keep this text",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert Response.objects.count() == 0
+    assert "Ensure this value has at most 30 characters (it has 100000)." in html
+    assert "Ensure this value has at most 100 characters (it has 101)." in html
+    assert "9" * 31 not in html
+    assert "b" * 101 not in html
+    assert "Keep this text" in html
+
+
+@pytest.mark.parametrize("guide_param", ["abc", "1.5", "99999999999999999999999", "-1"])
+def test_new_session_ignores_a_guide_parameter_that_is_not_an_id(
+    client, staff_a, guide, guide_param
+):
+    client.force_login(staff_a)
+    page = client.get(reverse("workspace:session_new"), {"guide": guide_param})
+    assert page.status_code == 200
+    assert page.context["guide"] == guide
+
+
+def test_new_session_post_with_a_guide_that_is_not_an_id_is_a_form_error(client, staff_a, guide):
+    client.force_login(staff_a)
+    page = client.post(
+        reverse("workspace:session_new"), {**session_post(guide, staff_a), "guide": "abc"}
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["guide"]
+    assert ListeningSession.objects.count() == 0
+
+
+def other_organizations_session(staff_b, guide):
+    return ListeningSession.objects.create(
+        organization=staff_b.membership.organization,
+        guide=guide,
+        held_on=date(2026, 10, 1),
+        created_by=staff_b,
+        form_key=uuid.uuid4(),
+        place="Their hall",
+    )
+
+
+def test_new_session_with_another_organizations_form_key_keeps_the_notes(
+    client, staff_a, staff_b, guide
+):
+    theirs = other_organizations_session(staff_b, guide)
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("workspace:session_new"), session_post(guide, staff_a, form_key=theirs.form_key)
+    )
+    mine = ListeningSession.objects.get(organization=staff_a.membership.organization)
+    assert response["Location"] == reverse("workspace:session", args=[mine.pk])
+    assert mine.form_key != theirs.form_key
+    assert mine.place == "Library community room"
+    assert sorted(mine.notes.values_list("summary", flat=True)) == [
+        "Summary about police",
+        "Summary about safety",
+    ]
+    theirs.refresh_from_db()
+    assert (theirs.place, theirs.notes.count()) == ("Their hall", 0)
+
+
+def test_facilitator_new_session_with_another_organizations_form_key_keeps_the_notes(
+    client, facilitator, staff_a, staff_b, guide
+):
+    theirs = other_organizations_session(staff_b, guide)
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("workspace:session_new") + "?org=org-a",
+        session_post(guide, staff_a, form_key=theirs.form_key),
+    )
+    mine = ListeningSession.objects.get(organization=staff_a.membership.organization)
+    assert response["Location"] == reverse("workspace:session", args=[mine.pk])
+    assert mine.notes.count() == 2
