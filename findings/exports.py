@@ -268,7 +268,7 @@ def sessions_csv(queryset):
 def crosstab_rows(response, table):
     """The cross-tab exactly as the page shows it: counts (and the chosen percentages),
     small counts hidden in the public mode."""
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     if table["too_few"]:
         writer.writerow([str(_("Too few responses to show."))])
         return
