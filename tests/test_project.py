@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -375,3 +376,17 @@ def test_gunicorn_config_turns_the_access_log_off_and_uses_the_private_logger():
         "gunicorn -c engagement/gunicorn.conf.py engagement.wsgi"
         in (ROOT / "README.md").read_text()
     )
+
+
+@pytest.mark.parametrize("language", ["es", "zh_Hans"])
+def test_interface_catalogs_have_no_untranslated_or_fuzzy_entry(language):
+    """Every interface string has a translation; a fuzzy one (a guess of makemessages) would
+    be ignored by Django, so none is left."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "locale" / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = [e.strip() for e in text.split("\n\n")[1:]]  # the first is the header
+    fuzzy = [e for e in entries if "#, fuzzy" in e or e.startswith("#~")]
+    # An empty translation is a last line `msgstr ""` (a long one continues on "..." lines).
+    untranslated = [e for e in entries if re.fullmatch(r'msgstr(\[\d\])? ""', e.splitlines()[-1])]
+    assert fuzzy == []
+    assert untranslated == []
