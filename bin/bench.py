@@ -35,7 +35,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))
 SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DATABASE_URL = SERVER_URL.rsplit("/", 1)[0] + "/engagement_bench"
+# BENCH_DATABASE lets two checkouts on one machine bench side by side.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "engagement_bench")
+DATABASE_URL = SERVER_URL.rsplit("/", 1)[0] + "/" + BENCH_DATABASE
 ENV = {
     **os.environ,
     "DATABASE_URL": DATABASE_URL,
@@ -77,8 +79,8 @@ def prepare_database():
     import psycopg
 
     with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS engagement_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE engagement_bench")
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
     manage("migrate", "--no-input")
     manage("load_demo", "--force", "--quiet-logins")
     manage("collectstatic", "--no-input", "--clear")
@@ -321,7 +323,7 @@ def findings_phase():
     sys.path.insert(0, str(ROOT / "bin"))
     from bench_data import load_responses
 
-    say(f"Loading {RESPONSES:,} responses of the demo survey into engagement_bench...")
+    say(f"Loading {RESPONSES:,} responses of the demo survey into {BENCH_DATABASE}...")
     started = time.perf_counter()
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         load_responses(conn, RESPONSES)
@@ -446,7 +448,7 @@ def walks_phase():
 
 
 def main():
-    say("Preparing the bench database (engagement_bench) with the demo data...")
+    say(f"Preparing the bench database ({BENCH_DATABASE}) with the demo data...")
     prepare_database()
     say(
         "Rate limits raised and the minimum time to fill set to 0 for this run: one machine "
