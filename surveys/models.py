@@ -824,8 +824,15 @@ class Answer(models.Model):
             ),
         ]
         indexes = [
-            # Results: counts of each choice per question (GROUP BY question, choice).
-            models.Index(fields=["question", "choice"], name="answer_question_choice"),
+            # Results (findings.results.answer_aggregates): the plain answers (choices,
+            # areas, text) counted by question, choice and area from this index alone.
+            # Identical keys share one entry, so it stays small. Migration 0004 adds
+            # statistics that tell the planner how few groups these columns make.
+            models.Index(
+                fields=["question", "choice", "area"],
+                condition=models.Q(special="", number__isnull=True),
+                name="answer_plain_counts",
+            ),
             # Results (findings.results.answer_aggregates): the few answers with a special
             # mark or a number, counted apart from the millions of plain ones.
             models.Index(
