@@ -89,6 +89,7 @@ def main():
     try:
         manage("migrate", "--no-input", "-v", "0")
         manage("load_demo")
+        manage("load_demo_codebook")
     except subprocess.CalledProcessError as error:
         sys.exit(error.returncode)
     print("\nServing on http://127.0.0.1:8000 (Ctrl+C stops it).\n", flush=True)

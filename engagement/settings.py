@@ -307,6 +307,8 @@ RATE_LIMIT_PAGES = env_int("RATE_LIMIT_PAGES", 6000)
 # Findings: any count from 1 to this minus one is hidden from the public and city partners
 # (11 is the usual minimum cell size in public-health reporting).
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 11)
+# The share of items (every source) a second coder codes blind, for agreement.
+SECOND_CODING_PERCENT = env_int("SECOND_CODING_PERCENT", 20)
 CSRF_FAILURE_VIEW = "engagement.views.csrf_failure"
 # `make bench` only: a minimal endpoint that measures the ceiling of this stack.
 BENCH_CEILING = env_bool("BENCH_CEILING", False)

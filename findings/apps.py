@@ -6,3 +6,8 @@ class FindingsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "findings"
+
+    def ready(self):
+        from . import history, signals  # noqa: F401  (history after modeltranslation)
+
+        signals.connect()

@@ -143,3 +143,170 @@ def visible_organizations(user):
         .order_by("name")
         .only("pk", "slug", "name")
     )
+
+
+class QueueFilterForm(forms.Form):
+    """What the coding queue offers next: a GET form, so a filtered queue is a link."""
+
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    instrument = forms.TypedChoiceField(label=_("Survey or guide"), required=False, coerce=int)
+    organization = forms.TypedChoiceField(label=_("Organization"), required=False, coerce=int)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    search = forms.CharField(label=_("Text contains"), required=False, max_length=200)
+
+    def __init__(self, data, *, instruments, organizations, **kwargs):
+        from .models import Source
+
+        super().__init__(data, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["source"].choices = everything + list(Source.choices)
+        self.fields["instrument"].choices = everything + [(i.pk, i.title) for i in instruments]
+        self.fields["organization"].choices = everything + [(o.pk, o.name) for o in organizations]
+        self.fields["language"].choices = everything + [
+            (code, get_language_info(code)["name_translated"])
+            for code in settings.OFFERED_LANGUAGES
+        ]
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+class CodingForm(forms.Form):
+    """A coder's decision on one item: themes on the whole item, excerpts as
+    "theme:start:end" values (from the page's text selection), or nothing to code."""
+
+    source = forms.ChoiceField()
+    item = forms.IntegerField(min_value=1)
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    excerpt = forms.MultipleChoiceField(required=False)
+    action = forms.ChoiceField(choices=[("save", "save"), ("nothing", "nothing"), ("skip", "skip")])
+
+    def __init__(self, data=None, *, themes, **kwargs):
+        from .models import Source
+
+        super().__init__(data, **kwargs)
+        self.themes = {str(t.pk): t for t in themes}
+        self.fields["source"].choices = list(Source.choices)
+        self.fields["themes"].choices = [(str(t.pk), t.name) for t in themes]
+
+    def clean_excerpt(self):
+        # Choices are open (offsets), so check the shape here; the text is checked on save.
+        excerpts = []
+        for value in self.data.getlist("excerpt") if hasattr(self.data, "getlist") else []:
+            try:
+                theme, start, end = value.split(":")
+                start, end = int(start), int(end)
+            except ValueError:
+                raise forms.ValidationError(_("An excerpt could not be read.")) from None
+            if theme not in self.themes or not 0 <= start < end:
+                raise forms.ValidationError(_("An excerpt could not be read."))
+            excerpts.append((self.themes[theme], start, end))
+        return excerpts
+
+    def _clean_fields(self):
+        # `excerpt` values are not from a fixed list: validate them in clean_excerpt only.
+        self.fields["excerpt"].choices = (
+            [(v, v) for v in self.data.getlist("excerpt")] if hasattr(self.data, "getlist") else []
+        )
+        super()._clean_fields()
+
+    def chosen_themes(self):
+        return [self.themes[pk] for pk in self.cleaned_data["themes"]]
+
+
+class ThemeResultsForm(forms.Form):
+    by = forms.ChoiceField(
+        label=_("Count by"),
+        required=False,
+        choices=[
+            ("organization", _("Organization")),
+            ("area", _("Community area")),
+            ("language", _("Language")),
+            ("source", _("Source")),
+        ],
+    )
+    view = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (STAFF, _("Exact counts")),
+            (PUBLIC, _("As the public would see it (small counts hidden)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class CodebookImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Codebook file (CSV)"),
+        help_text=_("The layout of the codebook download: one theme per row, codes as the key."),
+    )
+
+    def clean_file(self):
+        import csv
+        import io
+
+        from django.core.validators import validate_slug
+
+        from .codebook import columns
+
+        upload = self.cleaned_data["file"]
+        if upload.size > 2_000_000:
+            raise forms.ValidationError(_("The file is too large (at most 2 MB)."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as CSV in UTF-8 and try again.")) from None
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not {"code", "parent"} <= set(reader.fieldnames):
+            raise forms.ValidationError(
+                _("The first row must name the columns, with code and parent.")
+            )
+        known = set(columns())
+        rows, problems, codes = [], [], set()
+        for number, raw in enumerate(reader, start=2):
+            row = {
+                key: (value or "").strip().lstrip("'") for key, value in raw.items() if key in known
+            }
+            try:
+                validate_slug(row.get("code", ""))
+            except forms.ValidationError:
+                problems.append(
+                    _("Row %(row)s: the code must be letters, digits, - or _.") % {"row": number}
+                )
+                continue
+            parsed = {"code": row["code"], "parent": row.get("parent", "")}
+            if "order" in row:
+                parsed["order"] = int(row["order"]) if row["order"].isdigit() else 0
+            if "colour" in row:
+                parsed["colour"] = row["colour"]
+            if "retired" in row:
+                parsed["retired"] = row["retired"].lower() in {"yes", "true", "1"}
+            for key in known - {"code", "parent", "order", "colour", "retired"}:
+                if key in row:
+                    parsed[key] = row[key]
+            rows.append(parsed)
+            codes.add(row["code"])
+        from .models import Theme
+
+        stored = set(Theme.objects.values_list("code", flat=True))
+        for number, row in enumerate(rows, start=2):
+            if row["parent"] and row["parent"] not in codes | stored:
+                problems.append(
+                    _("Row %(row)s: no theme has the parent code %(code)s.")
+                    % {"row": number, "code": row["parent"]}
+                )
+            if row["parent"] == row["code"]:
+                problems.append(
+                    _("Row %(row)s: a theme cannot be its own parent.") % {"row": number}
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        if not rows:
+            raise forms.ValidationError(_("The file has no themes."))
+        self.cleaned_data["rows"] = rows
+        return upload

@@ -423,3 +423,52 @@ def crosstab_table(data, rows, cols, pct, public):
             isinstance(d, QuestionDimension) and d.question.type == T.MULTIPLE for d in (rows, cols)
         ),
     }
+
+
+# --- Themes --------------------------------------------------------------------------------
+
+
+def theme_table(themes, cells, totals, overall, by, organizations, public):
+    """Theme frequencies as a table: one row per theme (tree order), one column per category
+    of `by`, items (and people) per cell; small counts hidden in the public view."""
+    limit = threshold()
+    if by == "organization":
+        categories = [(str(o.pk), o.name) for o in organizations]
+    elif by == "area":
+        categories = [(str(a.pk), a.name) for a in community_areas()] + [
+            ("", _("No community area given"))
+        ]
+    elif by == "language":
+        categories = [(code, language_name(code)) for code in settings.CONTENT_LANGUAGES]
+    else:
+        from .models import Source
+
+        categories = [(str(value), str(label)) for value, label in Source.choices]
+    used = {category for (_theme, category) in cells}
+    categories = [c for c in categories if c[0] in used]
+    shown_themes = [t for t in themes if t.pk in totals or not t.retired]
+    counts = [[cells.get((t.pk, c[0]), (0, 0))[0] for c in categories] for t in shown_themes]
+    row_totals = [totals.get(t.pk, (0, 0))[0] for t in shown_themes]
+    # Items coded with several themes count once per theme: the margins are not sums, and
+    # suppression treats them as shown totals all the same.
+    hidden = suppress(counts, row_totals, None, overall[0]) if public else None
+    rows = []
+    for i, theme in enumerate(shown_themes):
+        row_hidden = hidden.rows[i] if hidden else None
+        rows.append(
+            {
+                "theme": theme,
+                "cells": [
+                    cell_text(count, None, hidden.cells[i][j] if hidden else None, limit)
+                    for j, count in enumerate(counts[i])
+                ],
+                "total": cell_text(row_totals[i], None, row_hidden, limit),
+                "people": None if public else totals.get(theme.pk, (0, 0))[1],
+            }
+        )
+    return {
+        "by": by,
+        "categories": [label for _key, label in categories],
+        "rows": rows,
+        "too_few": bool(hidden and hidden.too_few),
+    }

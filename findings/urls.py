@@ -11,4 +11,10 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("results/crosstab/", views.crosstab_page, name="crosstab"),
     path("results/crosstab.csv", views.crosstab_csv, name="crosstab_csv"),
+    path("coding/", views.coding, name="coding"),
+    path("coding/agreement/", views.agreement_page, name="agreement"),
+    path("themes/", views.themes, name="themes"),
+    path("themes/codebook.csv", views.codebook_export, {"kind": "csv"}, name="codebook_themes_csv"),
+    path("themes/codebook.qdc", views.codebook_export, {"kind": "qdc"}, name="codebook_qdc"),
+    path("themes/import/", views.codebook_import, name="codebook_import"),
 ]

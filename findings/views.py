@@ -3,25 +3,38 @@
 Every query goes through the one scoping rule, `scoped(... .visible_to(user))`."""
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from organizations.access import scoped, workspace_view
+from organizations.areas import community_areas
 from surveys.forms import ResponseFilterForm
 from surveys.models import Instrument, ListeningSession, Response
 
-from . import exports
+from . import codebook, exports
+from .agreement import FLAG_BELOW, agreement
+from .coding import apply_themes, item_text, next_item
 from .forms import (
+    PUBLIC,
     STAFF,
+    CodebookImportForm,
+    CodingForm,
     CrosstabForm,
+    QueueFilterForm,
     ResultsFilterForm,
+    ThemeResultsForm,
     visible_organizations,
 )
-from .presentation import crosstab_table, dimension, question_blocks
+from .models import Coding, ItemMark, Source, Theme
+from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
 from .results import CHICAGO, base_of, crosstab, figures, responses_for
 from .suppression import shown_count, threshold
+from .theme_results import cooccurrence, theme_counts
 
 # --- Downloads -------------------------------------------------------------------------
 
@@ -225,3 +238,260 @@ def crosstab_csv(request):
     )
     exports.crosstab_rows(response, table)
     return response
+
+
+# --- Themes and coding ---------------------------------------------------------------
+
+
+def facilitator_only(request):
+    """Coding screens are the facilitator's; anyone else gets the same answer as "no such
+    page"."""
+    if not request.user.is_facilitator:
+        raise Http404
+
+
+def themes_in_tree_order(themes):
+    """Parents first, each followed by its sub-themes, with their depth for indentation."""
+    children = {}
+    for theme in themes:
+        children.setdefault(theme.parent_id, []).append(theme)
+    ordered = []
+
+    def walk(parent, depth):
+        for theme in sorted(children.get(parent, []), key=lambda t: (t.order, t.code)):
+            theme.depth = depth
+            ordered.append(theme)
+            walk(theme.pk, depth + 1)
+
+    walk(None, 0)
+    known = {t.pk for t in ordered}
+    # A sub-theme whose parent is retired still shows, at the top.
+    ordered += [t for t in themes if t.pk not in known]
+    return ordered
+
+
+SKIPPED = "coding:skipped"
+
+
+@workspace_view
+def coding(request):
+    """The coding queue: the next text to code, its context, and the themes."""
+    facilitator_only(request)
+    second = request.GET.get("as") == "second"
+    themes = themes_in_tree_order(list(Theme.objects.active()))
+    if request.method == "POST":
+        form = CodingForm(request.POST, themes=themes)
+        if not form.is_valid():
+            return render(request, "400.html", status=400)
+        source, item_id = form.cleaned_data["source"], form.cleaned_data["item"]
+        action = form.cleaned_data["action"]
+        query = request.GET.urlencode()
+        if action == "skip":
+            skipped = request.session.get(SKIPPED, [])[-200:]
+            request.session[SKIPPED] = [*skipped, f"{source}:{item_id}"]
+            return redirect(f"{reverse('findings:coding')}?{query}")
+        excerpts = []
+        if form.cleaned_data["excerpt"]:
+            text = item_text(source, item_id) or ""
+            for theme, start, end in form.cleaned_data["excerpt"]:
+                if end > len(text):
+                    return render(request, "400.html", status=400)
+                excerpts.append((theme, start, end, text[start:end]))
+        try:
+            apply_themes(
+                request.user,
+                source,
+                item_id,
+                [] if action == "nothing" else form.chosen_themes(),
+                excerpts,
+                second=second,
+                nothing=action == "nothing",
+            )
+        except IntegrityError:
+            raise Http404 from None  # no such item
+        done = "nothing" if action == "nothing" else "coded"
+        return redirect(f"{reverse('findings:coding')}?{query}&done={done}".replace("?&", "?"))
+    instruments = list(Instrument.objects.order_by("kind", "-created_at").only("pk", "title"))
+    organizations = visible_organizations(request.user)
+    filters_form = QueueFilterForm(
+        request.GET, instruments=instruments, organizations=organizations
+    )
+    only = None
+    if request.GET.get("item") and request.GET.get("source") in Source.values:
+        item = as_int(request.GET.get("item"))
+        only = (request.GET["source"], item) if item else None
+    item = next_item(
+        request.user,
+        filters_form.filters(),
+        second=second,
+        sample_percent=settings.SECOND_CODING_PERCENT,
+        skipped=request.session.get(SKIPPED, []),
+        only=only,
+    )
+    context = {
+        "filters_form": filters_form,
+        "themes": themes,
+        "item": item,
+        "second": second,
+        "done": request.GET.get("done"),
+        "query": querystring_without(request, ("done", "item")),
+    }
+    if item:
+        names = {o.pk: o.name for o in organizations}
+        areas = {a.pk: a.name for a in community_areas()}
+        context.update(
+            {
+                "form": CodingForm(
+                    initial={"source": item["source"], "item": item["id"]}, themes=themes
+                ),
+                "source_label": Source(item["source"]).label,
+                "organization_name": names.get(item["organization_id"], ""),
+                "area_name": areas.get(item["area_id"], ""),
+                "language_name": language_name(item["language"]) if item["language"] else "",
+            }
+        )
+    return render(request, "findings/coding.html", context)
+
+
+def as_int(value):
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def querystring_without(request, names):
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@workspace_view
+def themes(request):
+    """Theme frequencies: items and people per theme, by organization, area, language or
+    source. A CBO sees its own organization's; the public view hides small counts."""
+    data = request.GET.copy()
+    data.setdefault("by", "organization")
+    data.setdefault("view", STAFF)
+    form = ThemeResultsForm(data)
+    by = (form.is_valid() and form.cleaned_data["by"]) or "organization"
+    public = form.is_valid() and form.cleaned_data["view"] == PUBLIC
+    if request.user.is_facilitator:
+        organizations = visible_organizations(request.user)
+        scope = None if request.organization is None else [request.organization.pk]
+    else:
+        organizations = [request.user.membership.organization]
+        scope = [organizations[0].pk]
+    cells, totals, overall = theme_counts(by, scope)
+    all_themes = themes_in_tree_order(list(Theme.objects.all()))
+    table = theme_table(all_themes, cells, totals, overall, by, organizations, public)
+    pairs = cooccurrence(scope)
+    names = {t.pk: t for t in all_themes}
+    top_pairs = sorted(
+        ((n, names[a], names[b]) for (a, b), n in pairs.items() if a in names and b in names),
+        key=lambda p: -p[0],
+    )[:10]
+    if public:
+        top_pairs = [p for p in top_pairs if shown_count(p[0]) is not None]
+    return render(
+        request,
+        "findings/themes.html",
+        {
+            "form": form,
+            "table": table,
+            "public": public,
+            "threshold": threshold(),
+            "pairs": top_pairs,
+            "overall": overall,
+        },
+    )
+
+
+@workspace_view
+def codebook_export(request, kind):
+    """The codebook as CSV (code, parent, names and descriptions per language) or as a
+    REFI-QDA codebook (.qdc) that Atlas.ti, NVivo, MAXQDA, QualCoder and Taguette read."""
+    facilitator_only(request)
+    themes = themes_in_tree_order(list(Theme.objects.select_related("parent")))
+    if kind == "qdc":
+        response = HttpResponse(codebook.qdc(themes), content_type="application/xml")
+        response["Content-Disposition"] = 'attachment; filename="codebook.qdc"'
+        return response
+    response = exports.csv_response("codebook-themes.csv")
+    codebook.write_csv(response, themes)
+    return response
+
+
+@workspace_view
+def codebook_import(request):
+    """Create or update themes from a CSV in the exported layout (codes are the key)."""
+    facilitator_only(request)
+    form = CodebookImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        created, updated = codebook.import_csv(form.cleaned_data["rows"])
+        messages.success(
+            request,
+            _("Codebook imported: %(created)s new themes, %(updated)s updated.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("findings:themes")
+    return render(request, "findings/codebook_import.html", {"form": form})
+
+
+@workspace_view
+def agreement_page(request):
+    """Agreement of the two coders per theme (Cohen's kappa), and the items they disagree on."""
+    facilitator_only(request)
+    first, second, items = coder_sets()
+    per_theme = agreement(first, second, items)
+    names = {t.pk: t for t in Theme.objects.all()}
+    rows = sorted(
+        ((names[pk], result) for pk, result in per_theme.items() if pk in names),
+        key=lambda row: (row[0].order, row[0].code),
+    )
+    disagreements = [
+        {
+            "source": item[0],
+            "id": item[1],
+            "first": sorted(names[pk].name for pk in first.get(item, set()) if pk in names),
+            "second": sorted(names[pk].name for pk in second.get(item, set()) if pk in names),
+        }
+        for item in items
+        if first.get(item, set()) != second.get(item, set())
+    ][:200]
+    return render(
+        request,
+        "findings/agreement.html",
+        {
+            "rows": rows,
+            "items": len(items),
+            "disagreements": disagreements,
+            "flag_below": FLAG_BELOW,
+            "percent": settings.SECOND_CODING_PERCENT,
+        },
+    )
+
+
+def coder_sets():
+    """Whole-item themes of the first and the second coder, per item both finished."""
+    from django.db.models import Q
+
+    marks = ItemMark.objects.values_list("answer_id", "note_id", "note_field", "quote_id", "second")
+    done = {True: set(), False: set()}
+    for answer_id, note_id, note_field, quote_id, is_second in marks:
+        done[is_second].add(item_key(answer_id, note_id, note_field, quote_id))
+    items = sorted(done[True] & done[False])
+    first, second = {}, {}
+    codings = Coding.objects.filter(~Q(answer_id=None) | ~Q(note_id=None) | ~Q(quote_id=None))
+    for answer_id, note_id, note_field, quote_id, is_second, theme_id in codings.values_list(
+        "answer_id", "note_id", "note_field", "quote_id", "second", "theme_id"
+    ):
+        key = item_key(answer_id, note_id, note_field, quote_id)
+        (second if is_second else first).setdefault(key, set()).add(theme_id)
+    return first, second, items
+
+
+def item_key(answer_id, note_id, note_field, quote_id):
+    if answer_id:
+        return ("answer", answer_id)
+    if quote_id:
+        return ("quote", quote_id)
+    return (note_field, note_id)

@@ -158,30 +158,41 @@ def save_session(request, form, prompts, complete):
             session.status = ListeningSession.Status.COMPLETE
         session.save()
         form.save_m2m()
-        session.notes.all().delete()
-        session.quotes.all().delete()
-        notes, quotes = [], []
+        # Notes and quotes keep their rows when edited (codings of them stay attached);
+        # emptied ones go.
+        old_notes = {n.question_id: n for n in session.notes.all()} if session.pk else {}
+        old_quotes = {}
+        for quote in session.quotes.order_by("order", "pk") if session.pk else []:
+            old_quotes.setdefault(quote.question_id, []).append(quote)
+        keep, gone = [], []
         for block in prompts:
             prompt = block["prompt"]
             summary = block["notes"].cleaned_data["summary"]
             note = block["notes"].cleaned_data["note"]
+            existing = old_notes.get(prompt.pk)
             if summary or note:
-                notes.append(
-                    PromptNote(session=session, question=prompt, summary=summary, note=note)
+                item = existing or PromptNote(session=session, question=prompt)
+                item.summary, item.note = summary, note
+                keep.append(item)
+            elif existing:
+                gone.append(existing)
+            stored = old_quotes.get(prompt.pk, [])
+            texts = [q for q in block["quotes"].cleaned_data if q.get("text")]
+            for order, quote in enumerate(texts):
+                item = (
+                    stored[order]
+                    if order < len(stored)
+                    else SessionQuote(session=session, question=prompt)
                 )
-            for order, quote in enumerate(block["quotes"].cleaned_data):
-                if quote.get("text"):
-                    quotes.append(
-                        SessionQuote(
-                            session=session,
-                            question=prompt,
-                            text=quote["text"],
-                            descriptor=quote.get("descriptor", ""),
-                            order=order,
-                        )
-                    )
+                item.text = quote["text"]
+                item.descriptor = quote.get("descriptor", "")
+                item.order = order
+                keep.append(item)
+            gone += stored[len(texts) :]
+        for item in gone:
+            item.delete()
         # Saved one by one so the revision follows them (bulk_create sends no signals).
-        for item in [*notes, *quotes]:
+        for item in keep:
             item.save()
         reversion.set_user(request.user)
         # A code, shown in the reader's language by the history page.

@@ -1,0 +1,185 @@
+"""The demo codebook, from the published Chicago findings on community-engaged policing, in
+English, Spanish and Simplified Chinese, with the words that code the demo texts."""
+
+THEMES = [
+    # code, parent, en, es, zh_hans, words that mark it (any language)
+    (
+        "proactive_engagement",
+        None,
+        "Proactive and visible engagement",
+        "Presencia visible y cercana",
+        "主动、可见的社区接触",
+        [],
+    ),
+    (
+        "foot_bike_patrols",
+        "proactive_engagement",
+        "Foot and bike patrols",
+        "Patrullas a pie y en bicicleta",
+        "步行和自行车巡逻",
+        ["walk", "foot", "bike", "caminen", "步行", "巡逻"],
+    ),
+    (
+        "business_org_engagement",
+        "proactive_engagement",
+        "Business and organization engagement",
+        "Contacto con negocios y organizaciones",
+        "与商家和社区组织联系",
+        ["business", "church", "groups", "basketball", "events", "negocio"],
+    ),
+    (
+        "trusting_relationships",
+        None,
+        "Trusting relationships free from bias",
+        "Relaciones de confianza sin prejuicios",
+        "没有偏见的互信关系",
+        [
+            "know the",
+            "know them",
+            "name",
+            "conozcan",
+            "stopped",
+            "suspicion",
+            "papers",
+            "papeles",
+            "estatus",
+            "认识",
+            "骚扰",
+            "strangers",
+        ],
+    ),
+    (
+        "care_empathy",
+        None,
+        "Care and empathy, with the right mix of professionals",
+        "Cuidado y empatía, con los profesionales adecuados",
+        "关怀与同理心，由合适的专业人员处理",
+        [
+            "mental",
+            "clinician",
+            "nurse",
+            "counselor",
+            "crisis",
+            "salud mental",
+            "精神",
+            "专业人员",
+            "outreach",
+        ],
+    ),
+    (
+        "leadership_commitment",
+        None,
+        "Leadership commitment",
+        "Compromiso de los líderes",
+        "领导层的承诺",
+        ["city", "show us", "report what", "come back"],
+    ),
+    (
+        "codified_engagement",
+        None,
+        "Codified community engagement",
+        "Participación comunitaria por norma",
+        "制度化的社区参与",
+        ["meeting", "reuniones", "会议", "a real say", "priorities"],
+    ),
+    ("training", None, "Training", "Capacitación", "培训", []),
+    (
+        "deescalation",
+        "training",
+        "De-escalation",
+        "Reducción de tensiones",
+        "缓和冲突",
+        ["de-escalation", "calm", "scared", "orders"],
+    ),
+    (
+        "cultural_competency",
+        "training",
+        "Cultural competency and language access",
+        "Competencia cultural y acceso en su idioma",
+        "文化能力和语言服务",
+        [
+            "language",
+            "español",
+            "spanish",
+            "chinese",
+            "中文",
+            "普通话",
+            "粤语",
+            "cultures",
+            "idioma",
+        ],
+    ),
+    (
+        "behavioral_health",
+        "training",
+        "Behavioral health",
+        "Salud conductual",
+        "行为健康",
+        ["mental-health crisis training", "episode"],
+    ),
+    (
+        "trauma_informed",
+        "training",
+        "Trauma-informed practice",
+        "Atención informada sobre el trauma",
+        "创伤知情的做法",
+        ["scary", "afraid", "miedo", "不安全"],
+    ),
+    (
+        "accountability",
+        None,
+        "Accountability and transparency",
+        "Rendición de cuentas y transparencia",
+        "问责与透明",
+        ["accountab", "consequences", "complaint", "misconduct", "rules", "result"],
+    ),
+    (
+        "who_responds",
+        None,
+        "Mixed views on who should respond",
+        "Opiniones distintas sobre quién debe responder",
+        "对由谁处理意见不一",
+        [
+            "still need police",
+            "take police away",
+            "squad car",
+            "no solo la policía",
+            "不只是派警察",
+        ],
+    ),
+    (
+        "response_time",
+        None,
+        "Response time",
+        "Tiempo de respuesta",
+        "出警速度",
+        ["long", "faster", "waited", "rápido", "tardaron", "快", "很久", "takes too long"],
+    ),
+    (
+        "prevention",
+        None,
+        "Prevention: lighting, youth and jobs",
+        "Prevención: luz, jóvenes y empleo",
+        "预防：照明、青少年和就业",
+        ["light", "luz", "路灯", "teens", "jóvenes", "youth", "jobs", "program", "活动", "invest"],
+    ),
+]
+
+DESCRIPTIONS = {
+    "proactive_engagement": (
+        "Officers present in the neighborhood outside emergencies, known to residents.",
+        "Agentes presentes en el barrio fuera de las emergencias, conocidos por los vecinos.",
+        "警察在紧急情况之外也出现在社区，居民认识他们。",
+    ),
+    "accountability": (
+        "Clear consequences for misconduct and public answers to complaints.",
+        "Consecuencias claras ante la mala conducta y respuestas públicas a las quejas.",
+        "对不当行为有明确后果，对投诉有公开答复。",
+    ),
+}
+
+
+def themes_for(text):
+    """Theme codes whose words occur in a text (case-insensitive)."""
+    lowered = text.lower()
+    return [code for code, _p, _en, _es, _zh, words in THEMES if any(w in lowered for w in words)]

@@ -1,0 +1,249 @@
+"""Themes and coding: the facilitator's codebook, and which themes each text carries.
+
+A text to code is an item: a resident's text answer (or an "other, please specify" text),
+a listening session's summary or note for one prompt, or a session quote. A coding links
+one theme to one item, or to a character range of it, with its coder and time. A second
+coder's codings are rows of their own (`second=True`), so agreement can be computed.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Answer, PromptNote, SessionQuote
+
+
+class ThemeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired=False)
+
+
+class Theme(models.Model):
+    """A theme of the codebook; themes nest (a theme may have sub-themes)."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        help_text=_("Stable identifier used in data and exports."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent theme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #1f77b4."))],
+        help_text=_("Optional, for charts: a colour like #1f77b4."),
+    )
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Kept on existing codings, no longer offered for new ones."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name or self.code
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A theme cannot be placed under itself.")})
+            ancestor = ancestor.parent
+
+    def merge_into(self, kept):
+        """Move every coding of this theme (and its sub-themes) to `kept`, then retire it.
+
+        Nothing is lost: a coding that `kept` already has on the same item and range is the
+        same coding, so the duplicate goes; every other coding moves."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            for child in self.children.all():
+                child.parent = kept
+                child.save(update_fields=["parent", "updated_at"])
+            for coding in self.codings.select_for_update():
+                duplicate = Coding.objects.filter(
+                    theme=kept,
+                    answer_id=coding.answer_id,
+                    note_id=coding.note_id,
+                    note_field=coding.note_field,
+                    quote_id=coding.quote_id,
+                    start=coding.start,
+                    end=coding.end,
+                    coder_id=coding.coder_id,
+                    second=coding.second,
+                ).exists()
+                if duplicate:
+                    coding.delete()
+                else:
+                    coding.theme = kept
+                    coding.save(update_fields=["theme"])
+            self.retired = True
+            self.save(update_fields=["retired", "updated_at"])
+
+
+class Source(models.TextChoices):
+    ANSWER = "answer", _("Survey answer")
+    SUMMARY = "summary", _("Session summary")
+    NOTE = "note", _("Session note")
+    QUOTE = "quote", _("Session quote")
+
+
+class ItemFields(models.Model):
+    """The item a row is about: exactly one of an answer, a prompt note (its summary or its
+    note) or a quote."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    note = models.ForeignKey(
+        PromptNote, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    note_field = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("summary", _("Summary")), ("note", _("Note"))],
+    )
+    quote = models.ForeignKey(
+        SessionQuote, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def source(self):
+        if self.answer_id:
+            return Source.ANSWER
+        if self.quote_id:
+            return Source.QUOTE
+        return Source.SUMMARY if self.note_field == "summary" else Source.NOTE
+
+    @classmethod
+    def one_item(cls, name):
+        return models.CheckConstraint(
+            condition=(
+                models.Q(answer__isnull=False, note__isnull=True, quote__isnull=True)
+                & models.Q(note_field="")
+            )
+            | (
+                models.Q(answer__isnull=True, note__isnull=False, quote__isnull=True)
+                & models.Q(note_field__in=["summary", "note"])
+            )
+            | (
+                models.Q(answer__isnull=True, note__isnull=True, quote__isnull=False)
+                & models.Q(note_field="")
+            ),
+            name=name,
+        )
+
+
+class Coding(ItemFields):
+    """One theme on one item, or on a character range of it."""
+
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="codings"
+    )
+    start = models.PositiveIntegerField(_("start"), null=True, blank=True)
+    end = models.PositiveIntegerField(_("end"), null=True, blank=True)
+    # The text of the range when it was coded: an edit of the item that changes it flags
+    # the coding for review instead of silently pointing at other words.
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coder"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    second = models.BooleanField(
+        _("second coding"),
+        default=False,
+        help_text=_("Coded independently by a second coder, for agreement."),
+    )
+    created_at = models.DateTimeField(_("coded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coding")
+        verbose_name_plural = _("codings")
+        constraints = [
+            ItemFields.one_item("coding_one_item"),
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True, end__isnull=True)
+                | models.Q(start__isnull=False, end__isnull=False, start__lt=models.F("end")),
+                name="coding_range_ordered",
+            ),
+            # Applying a theme twice (a double click, a retry) stores it once.
+            models.UniqueConstraint(
+                fields=[
+                    "theme",
+                    "answer",
+                    "note",
+                    "note_field",
+                    "quote",
+                    "start",
+                    "end",
+                    "coder",
+                    "second",
+                ],
+                nulls_distinct=False,
+                name="coding_unique",
+            ),
+        ]
+        indexes = [
+            # Theme frequencies: GROUP BY theme over the first coder's codings.
+            models.Index(fields=["theme", "second"], name="coding_theme"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme.code}"
+
+
+class ItemMark(ItemFields):
+    """A coder is done with an item: coded, or "nothing to code". It leaves their queue."""
+
+    class Kind(models.TextChoices):
+        DONE = "done", _("Coded")
+        NOTHING = "nothing", _("Nothing to code")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    coder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    second = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            ItemFields.one_item("itemmark_one_item"),
+            # The queue's "not yet done by this coder": one mark per coder and item.
+            models.UniqueConstraint(
+                fields=["answer", "note", "note_field", "quote", "coder", "second"],
+                nulls_distinct=False,
+                name="itemmark_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()}"
