@@ -149,6 +149,8 @@ def list_urls(survey):
         reverse("findings:results"),
         reverse("findings:crosstab") + "?rows=organization&cols=channel",
         reverse("findings:crosstab_csv") + "?rows=organization&cols=channel",
+        reverse("findings:themes"),
+        reverse("findings:themes") + "?by=source",
         reverse("workspace:paper"),
         reverse("workspace:paper_print", args=[survey.code, "en"]),
         reverse("workspace:paper_entry", args=[survey.code]),
@@ -192,3 +194,26 @@ def test_facilitator_sees_every_organization_and_can_narrow_to_one(client, world
     narrowed = client.get(reverse("workspace:sessions"), {"org": org_a.slug}).content.decode()
     assert "PLACE-A" in narrowed and "PLACE-B" not in narrowed
     assert client.get(reverse("workspace:sessions"), {"org": "no-such-org"}).status_code == 404
+
+
+FACILITATOR_ONLY = [
+    reverse("findings:coding"),
+    reverse("findings:coding") + "?as=second",
+    reverse("findings:agreement"),
+    reverse("findings:codebook_themes_csv"),
+    reverse("findings:codebook_qdc"),
+    reverse("findings:codebook_import"),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_coding_screens_answer_only_the_facilitator(client, world, persona):
+    """Coding is the facilitator's work: CBO staff and managers get 404, as for a page that
+    does not exist; signed-out people are sent to sign in."""
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    expected = {"anonymous": 302, "deactivated": 302, "facilitator": 200}.get(persona, 404)
+    assert {url: client.get(url).status_code for url in FACILITATOR_ONLY} == {
+        url: expected for url in FACILITATOR_ONLY
+    }
