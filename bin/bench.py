@@ -57,6 +57,7 @@ ENV = {
 ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 PHASES = os.environ.get("BENCH_PHASES", "walks,results").split(",")
 RESPONSES = int(os.environ.get("BENCH_RESPONSES", "100000"))
+CODINGS = int(os.environ.get("BENCH_CODINGS", "50000"))
 FACILITATOR = ("facilitator@demo.example.org", "demo-pass-2026")
 sys.path.insert(0, str(ROOT))
 
@@ -321,7 +322,7 @@ def findings_phase():
     import psycopg
 
     sys.path.insert(0, str(ROOT / "bin"))
-    from bench_data import load_responses
+    from bench_data import load_codings, load_responses
 
     say(f"Loading {RESPONSES:,} responses of the demo survey into {BENCH_DATABASE}...")
     started = time.perf_counter()
@@ -333,16 +334,25 @@ def findings_phase():
             "SELECT (SELECT count(*) FROM surveys_response), (SELECT count(*) FROM surveys_answer)"
         ).fetchone()
     say(f"  {responses:,} responses, {answers:,} answers in {time.perf_counter() - started:.0f} s")
+    manage("load_demo_codebook", "--force", "--themes-only")
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        load_codings(conn, CODINGS)
+        conn.execute("VACUUM ANALYZE findings_coding")
+        codings = conn.execute("SELECT count(*) FROM findings_coding").fetchone()[0]
+    say(f"  {codings:,} codings")
     facilitator = signed_in(*FACILITATOR)
     figures = {
         "results_ms": median_ms(facilitator, "/staff/results/"),
         "crosstab_ms": median_ms(
             facilitator, "/staff/results/crosstab/?rows=organization&cols=area"
         ),
+        "themes_ms": median_ms(facilitator, "/staff/themes/?by=organization"),
     }
     say(
         f"Results page {figures['results_ms']:.0f} ms, organization by community area "
-        f"cross-tab {figures['crosstab_ms']:.0f} ms (median of 5, {responses:,} responses)"
+        f"cross-tab {figures['crosstab_ms']:.0f} ms, themes by organization "
+        f"{figures['themes_ms']:.0f} ms (median of 5, {responses:,} responses, "
+        f"{codings:,} codings)"
     )
     return {key: round(value, 1) for key, value in figures.items()} | {
         "findings_responses": responses

@@ -143,3 +143,25 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
             )
     conn.execute("DROP TABLE bench_batch")
     return survey_id
+
+
+def load_codings(conn, count, coder_email="facilitator@demo.example.org"):
+    """Code `count` text answers with one or two themes of the codebook each, as the
+    facilitator (first coder), in SQL."""
+    coder = conn.execute(
+        "SELECT id FROM organizations_user WHERE email = %s", [coder_email]
+    ).fetchone()[0]
+    themes = [row[0] for row in conn.execute("SELECT id FROM findings_theme ORDER BY id")]
+    conn.execute(
+        """
+        INSERT INTO findings_coding (answer_id, note_field, theme_id, excerpt, needs_review,
+                                     coder_id, second, created_at)
+        SELECT a.id, '', (%(themes)s::bigint[])[1 + floor(random() * %(n)s)::int], '', false,
+               %(coder)s, false, now()
+        FROM surveys_answer a JOIN surveys_question q ON q.id = a.question_id
+        WHERE q.type IN ('short_text', 'long_text') AND a.text <> ''
+        ORDER BY random() LIMIT %(count)s
+        ON CONFLICT DO NOTHING
+        """,
+        {"themes": themes, "n": len(themes), "coder": coder, "count": count},
+    )

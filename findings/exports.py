@@ -291,3 +291,51 @@ def crosstab_rows(response, table):
     for row in table["body"]:
         writer.writerow([row["label"], *values([*row["cells"], row["total"]])])
     writer.writerow([str(_("Total")), *values([*table["footer"], table["total"]])])
+
+
+def codings_csv(rows, themes, organizations, areas, coders):
+    """One row per coding: the item, where it comes from and the theme (codes, not text)."""
+    response = csv_response("codings.csv")
+    writer = csv_writer(response)
+    writer.writerow(
+        [
+            "item",
+            "source",
+            "organization",
+            "community_area",
+            "language",
+            "theme",
+            "start",
+            "end",
+            "coder",
+            "round",
+        ]
+    )
+    for (
+        _pk,
+        source,
+        item,
+        organization_id,
+        area_id,
+        language,
+        theme_id,
+        start,
+        end,
+        coder_id,
+        second,
+    ) in rows:
+        writer.writerow(
+            [
+                f"{source}:{item}",
+                source,
+                organizations.get(organization_id, ""),
+                areas.get(area_id, ""),
+                language,
+                themes.get(theme_id, ""),
+                Number("" if start is None else start),
+                Number("" if end is None else end),
+                coders.get(coder_id, ""),
+                "second" if second else "first",
+            ]
+        )
+    return response

@@ -12,7 +12,13 @@ from organizations.areas import community_areas
 from surveys.models import Answer, Question, Response
 
 from . import charts
-from .results import SPECIALS, QuestionDimension, ResponseDimension, special_key
+from .results import (
+    SPECIALS,
+    QuestionDimension,
+    ResponseDimension,
+    ThemeDimension,
+    special_key,
+)
 from .suppression import PROTECT, SMALL, shown_count, suppress, threshold
 
 T = Question.Type
@@ -300,6 +306,7 @@ DIMENSIONS = [
     ("area", gettext_lazy("Community area")),
     ("language", gettext_lazy("Language finished in")),
     ("channel", gettext_lazy("Channel")),
+    ("themes", gettext_lazy("Themes of the text answers")),
 ]
 
 
@@ -331,6 +338,11 @@ def make_dimension(key, questions, organizations):
     if key == "channel":
         categories = [(code, str(label), None) for code, label in Response.Channel.choices]
         return ResponseDimension(key, "channel", categories)
+    if key == "themes":
+        from .models import Theme
+
+        themes = sorted(Theme.objects.all(), key=lambda t: (t.order, t.code))
+        return ThemeDimension(key, [(str(t.pk), *label_of(t, "name")) for t in themes])
     code = key.removeprefix("q:")
     by_id = {q.pk: q for q in questions}
     question = next(q for q in questions if q.code == code)
@@ -419,9 +431,7 @@ def crosstab_table(data, rows, cols, pct, public):
         "total": show(total, total_hidden, total, total_hidden),
         "pct": pct,
         "too_few": too_few,
-        "multiple": any(
-            isinstance(d, QuestionDimension) and d.question.type == T.MULTIPLE for d in (rows, cols)
-        ),
+        "multiple": rows.several or cols.several,
     }
 
 

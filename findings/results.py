@@ -381,5 +381,28 @@ class QuestionDimension:
         )
 
 
+class ThemeDimension:
+    """The themes of a respondent's coded text answers (first coder): a respondent is in
+    every theme any of their answers carries."""
+
+    several = True
+
+    def __init__(self, key, categories):
+        self.key = key
+        self.categories = categories
+
+    def sql(self, alias):
+        from .models import Coding
+
+        coding, answer = Coding._meta.db_table, Answer._meta.db_table
+        return (
+            f"{alias}.theme_id::text",
+            f"""JOIN (SELECT DISTINCT a.response_id, c.theme_id FROM {coding} c
+                      JOIN {answer} a ON a.id = c.answer_id WHERE NOT c.second) {alias}
+                ON {alias}.response_id = base.id""",
+            [],
+        )
+
+
 def special_key(code):
     return f"s:{code}"

@@ -16,7 +16,8 @@ DIMENSIONS = ("organization", "area", "language", "source")
 
 def coded_items_sql():
     """One row per first-coder coding: theme, item, person, organization, area, language,
-    source. Excluded responses do not count."""
+    source. Excluded responses do not count. Items are integers (the row's id times four plus
+    its source) and people the response's or session's UUID: both sort fast, unlike text."""
     coding = Coding._meta.db_table
     answer, response = Answer._meta.db_table, Response._meta.db_table
     note, quote, session = (
@@ -25,21 +26,22 @@ def coded_items_sql():
         ListeningSession._meta.db_table,
     )
     return f"""
-        SELECT c.theme_id, 'answer:' || c.answer_id AS item, 'r:' || r.id AS person,
+        SELECT c.theme_id, c.answer_id * 4 AS item, r.id AS person,
                r.organization_id, r.area_id, r.language, 'answer' AS source
         FROM {coding} c
         JOIN {answer} a ON a.id = c.answer_id
         JOIN {response} r ON r.id = a.response_id
         WHERE NOT c.second AND r.status = 'included'
         UNION ALL
-        SELECT c.theme_id, c.note_field || ':' || c.note_id, 's:' || s.id, s.organization_id,
-               s.area_id, COALESCE(s.languages[1], ''), c.note_field
+        SELECT c.theme_id,
+               c.note_id * 4 + CASE WHEN c.note_field = 'summary' THEN 1 ELSE 2 END, s.id,
+               s.organization_id, s.area_id, COALESCE(s.languages[1], ''), c.note_field
         FROM {coding} c
         JOIN {note} n ON n.id = c.note_id
         JOIN {session} s ON s.id = n.session_id
         WHERE NOT c.second
         UNION ALL
-        SELECT c.theme_id, 'quote:' || c.quote_id, 's:' || s.id, s.organization_id, s.area_id,
+        SELECT c.theme_id, c.quote_id * 4 + 3, s.id, s.organization_id, s.area_id,
                COALESCE(s.languages[1], ''), 'quote'
         FROM {coding} c
         JOIN {quote} k ON k.id = c.quote_id
@@ -96,3 +98,44 @@ def cooccurrence(organizations=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(a, b): n for a, b, n in cursor.fetchall()}
+
+
+def coding_rows(organizations=None):
+    """Every coding (both coders) with its item's context, for the codings download: item,
+    source, organization, area, language, theme code, range, coder and round. No text and no
+    resident's identity."""
+    coding = Coding._meta.db_table
+    answer, response = Answer._meta.db_table, Response._meta.db_table
+    note, quote, session = (
+        PromptNote._meta.db_table,
+        SessionQuote._meta.db_table,
+        ListeningSession._meta.db_table,
+    )
+    where, params = "true", []
+    if organizations is not None:
+        where, params = "organization_id = ANY(%s)", [list(organizations)]
+    sql = f"""
+        SELECT * FROM (
+            SELECT c.id, 'answer' AS source, c.answer_id AS item, r.organization_id, r.area_id,
+                   r.language, c.theme_id, c.start, c."end", c.coder_id, c.second
+            FROM {coding} c JOIN {answer} a ON a.id = c.answer_id
+            JOIN {response} r ON r.id = a.response_id
+            UNION ALL
+            SELECT c.id, c.note_field, c.note_id, s.organization_id, s.area_id,
+                   COALESCE(s.languages[1], ''), c.theme_id, c.start, c."end", c.coder_id,
+                   c.second
+            FROM {coding} c JOIN {note} n ON n.id = c.note_id
+            JOIN {session} s ON s.id = n.session_id
+            UNION ALL
+            SELECT c.id, 'quote', c.quote_id, s.organization_id, s.area_id,
+                   COALESCE(s.languages[1], ''), c.theme_id, c.start, c."end", c.coder_id,
+                   c.second
+            FROM {coding} c JOIN {quote} k ON k.id = c.quote_id
+            JOIN {session} s ON s.id = k.session_id
+        ) rows
+        WHERE {where}
+        ORDER BY source, item, second, theme_id, id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        yield from cursor.fetchall()

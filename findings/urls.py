@@ -17,4 +17,5 @@ urlpatterns = [
     path("themes/codebook.csv", views.codebook_export, {"kind": "csv"}, name="codebook_themes_csv"),
     path("themes/codebook.qdc", views.codebook_export, {"kind": "qdc"}, name="codebook_qdc"),
     path("themes/import/", views.codebook_import, name="codebook_import"),
+    path("themes/codings.csv", views.codings_csv, name="codings_csv"),
 ]

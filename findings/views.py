@@ -34,7 +34,7 @@ from .models import Coding, ItemMark, Source, Theme
 from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
 from .results import CHICAGO, base_of, crosstab, figures, responses_for
 from .suppression import shown_count, threshold
-from .theme_results import cooccurrence, theme_counts
+from .theme_results import coding_rows, cooccurrence, theme_counts
 
 # --- Downloads -------------------------------------------------------------------------
 
@@ -495,3 +495,28 @@ def item_key(answer_id, note_id, note_field, quote_id):
     if quote_id:
         return ("quote", quote_id)
     return (note_field, note_id)
+
+
+@workspace_view
+def codings_csv(request):
+    """Every coding of the organizations the user may see (a CBO: its own)."""
+    from organizations.models import User
+
+    if request.user.is_facilitator:
+        organizations = visible_organizations(request.user)
+        scope = None if request.organization is None else [request.organization.pk]
+    else:
+        organizations = [request.user.membership.organization]
+        scope = [organizations[0].pk]
+    rows = coding_rows(scope)
+    themes = dict(Theme.objects.values_list("pk", "code"))
+    coders = dict(User.objects.filter(is_active=True).values_list("pk", "email"))
+    if not request.user.is_facilitator:
+        coders = {}  # a CBO sees what was coded, not who on the facilitator's staff coded it
+    return exports.codings_csv(
+        rows,
+        themes,
+        {o.pk: o.name for o in organizations},
+        {a.pk: a.name for a in community_areas()},
+        coders,
+    )

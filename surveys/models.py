@@ -840,6 +840,12 @@ class Answer(models.Model):
                 condition=~models.Q(special="") | models.Q(number__isnull=False),
                 name="answer_special_or_number",
             ),
+            # The coding queue (findings.coding.items_sql): the few answers with a text.
+            models.Index(
+                fields=["question"],
+                condition=~models.Q(text=""),
+                name="answer_with_text",
+            ),
             # Results: respondents of each multiple-choice question (DISTINCT question,
             # response in index order).
             models.Index(fields=["question", "response"], name="answer_question_response"),

@@ -414,3 +414,53 @@ def test_theme_page_query_count_does_not_grow(
     with django_assert_max_num_queries(10):
         page = client.get(THEMES)
     assert page.context["overall"] == (20, 20)
+
+
+def test_themes_are_a_crosstab_dimension(client, facilitator, links):
+    themes = make_themes()
+    first = text_answer(links["a"], "one")
+    second = text_answer(links["a"], "two")
+    other = text_answer(links["b"], "three")
+    apply_themes(facilitator, "answer", first.pk, [themes[0], themes[1]])
+    apply_themes(facilitator, "answer", second.pk, [themes[1]])
+    apply_themes(facilitator, "answer", other.pk, [themes[1]])
+    # A second coder's codings are not findings.
+    apply_themes(facilitator, "answer", other.pk, [themes[2]], second=True)
+    client.force_login(facilitator)
+    table = client.get(
+        reverse("findings:crosstab"), {"rows": "themes", "cols": "organization"}
+    ).context["table"]
+    shown = {
+        row["label"]: [cell["count"] for cell in row["cells"]] + [row["total"]["count"]]
+        for row in table["body"]
+    }
+    assert [c["label"] for c in table["columns"]] == ["Org A", "Org B"]
+    assert shown == {"Trust": [1, 0, 1], "Theme 1": [2, 1, 3]}
+    # Totals count each respondent once.
+    assert [c["count"] for c in table["footer"]] == [2, 1]
+    assert table["total"]["count"] == 3
+    assert table["multiple"]
+
+
+def test_codings_download_lists_each_coding_of_the_users_organizations(
+    client, facilitator, staff_a, texts
+):
+    themes = make_themes()
+    apply_themes(facilitator, "answer", texts[0].pk, [themes[0]], [(themes[1], 5, 13, "officers")])
+    apply_themes(facilitator, "answer", texts[2].pk, [themes[2]])
+    client.force_login(staff_a)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("findings:codings_csv")).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][:6] == ["item", "source", "organization", "community_area", "language", "theme"]
+    assert [r[5:8] for r in rows[1:]] == [["trust", "", ""], ["theme-1", "5", "13"]]
+    assert {r[2] for r in rows[1:]} == {"Org A"} and {r[8] for r in rows[1:]} == {""}
+    client.force_login(facilitator)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("findings:codings_csv")).content.decode("utf-8-sig"))
+        )
+    )
+    assert len(rows) == 4 and rows[1][8] == facilitator.email

@@ -151,6 +151,7 @@ def list_urls(survey):
         reverse("findings:crosstab_csv") + "?rows=organization&cols=channel",
         reverse("findings:themes"),
         reverse("findings:themes") + "?by=source",
+        reverse("findings:codings_csv"),
         reverse("workspace:paper"),
         reverse("workspace:paper_print", args=[survey.code, "en"]),
         reverse("workspace:paper_entry", args=[survey.code]),

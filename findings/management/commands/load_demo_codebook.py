@@ -19,8 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run with DEBUG off too.")
+        parser.add_argument(
+            "--themes-only", action="store_true", help="Load the codebook, code nothing."
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, themes_only=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development; pass --force to load it anyway.")
         coder = User.objects.filter(email=FACILITATOR).first()
@@ -28,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("Load the demo first (load_demo).")
         with transaction.atomic():
             themes = self.load_themes()
-            coded = 0 if Coding.objects.exists() else self.code_texts(coder, themes)
+            coded = 0 if themes_only or Coding.objects.exists() else self.code_texts(coder, themes)
         self.stdout.write(f"Demo codebook: {len(themes)} themes; {coded} texts coded.")
 
     def load_themes(self):
