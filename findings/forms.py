@@ -310,3 +310,46 @@ class CodebookImportForm(forms.Form):
             raise forms.ValidationError(_("The file has no themes."))
         self.cleaned_data["rows"] = rows
         return upload
+
+
+class StarredQuoteForm(forms.ModelForm):
+    """Review of a starred quote: checked for identifying details, and translations into the
+    languages other than the original's."""
+
+    class Meta:
+        from .models import StarredQuote
+
+        model = StarredQuote
+        fields = ["reviewed"]
+
+    def __init__(self, *args, languages, **kwargs):
+        from modeltranslation.utils import build_localized_fieldname
+
+        super().__init__(*args, **kwargs)
+        self.prefix = f"q{self.instance.pk}"
+        self.languages = [c for c in languages if c != self.instance.original_language]
+        for code in self.languages:
+            name = build_localized_fieldname("translation", code)
+            self.fields[name] = forms.CharField(
+                label=_("Translation into %(language)s")
+                % {"language": get_language_info(code)["name_translated"]},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "lang": code}),
+                initial=getattr(self.instance, name),
+            )
+
+    def save(self, user):
+        from django.utils import timezone
+        from modeltranslation.utils import build_localized_fieldname
+
+        quote = self.instance
+        if self.cleaned_data["reviewed"] and not quote.reviewed_at:
+            quote.reviewed_by, quote.reviewed_at = user, timezone.now()
+        if not self.cleaned_data["reviewed"]:
+            quote.reviewed_by = quote.reviewed_at = None
+        quote.reviewed = self.cleaned_data["reviewed"]
+        for code in self.languages:
+            name = build_localized_fieldname("translation", code)
+            setattr(quote, name, self.cleaned_data[name])
+        quote.save()
+        return quote

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import OrganizationScopedQuerySet as OrganizationScoped
 from surveys.models import Answer, PromptNote, SessionQuote
 
 
@@ -247,3 +248,62 @@ class ItemMark(ItemFields):
 
     def __str__(self):
         return f"{self.source} {self.get_kind_display()}"
+
+
+class StarredQuote(models.Model):
+    """A coded text (a whole item or an excerpt) or a session quote, chosen as representative
+    of a theme. Before a report may use it, a person ticks that it was checked for names and
+    other identifying details. The original is kept with its language; translations into
+    the other languages are optional (django-modeltranslation on `translation`)."""
+
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="starred"
+    )
+    coding = models.ForeignKey(
+        Coding, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    quote = models.ForeignKey(
+        SessionQuote, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    original = models.TextField(_("original"))
+    original_language = models.CharField(_("language of the original"), max_length=10, blank=True)
+    translation = models.TextField(_("translation"), blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed = models.BooleanField(_("checked for names and identifying details"), default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    starred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationScoped.as_manager()
+
+    class Meta:
+        ordering = ["theme", "-created_at"]
+        verbose_name = _("starred quote")
+        verbose_name_plural = _("starred quotes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(coding__isnull=False, quote__isnull=True)
+                | models.Q(coding__isnull=True, quote__isnull=False),
+                name="starredquote_one_source",
+            ),
+            # Starring twice (a double click) keeps one star.
+            models.UniqueConstraint(
+                fields=["theme", "coding", "quote"],
+                nulls_distinct=False,
+                name="starredquote_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original[:60]

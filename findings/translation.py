@@ -1,8 +1,14 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Theme
+from .models import StarredQuote, Theme
 
 
 @register(Theme)
 class ThemeTranslationOptions(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(StarredQuote)
+class StarredQuoteTranslationOptions(TranslationOptions):
+    # The original stays as it was said; these are its translations for reports.
+    fields = ("translation",)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("themes/codebook.qdc", views.codebook_export, {"kind": "qdc"}, name="codebook_qdc"),
     path("themes/import/", views.codebook_import, name="codebook_import"),
     path("themes/codings.csv", views.codings_csv, name="codings_csv"),
+    path("themes/<slug:code>/quotes/", views.theme_quotes, name="theme_quotes"),
 ]

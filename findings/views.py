@@ -27,10 +27,11 @@ from .forms import (
     CrosstabForm,
     QueueFilterForm,
     ResultsFilterForm,
+    StarredQuoteForm,
     ThemeResultsForm,
     visible_organizations,
 )
-from .models import Coding, ItemMark, Source, Theme
+from .models import Coding, ItemMark, Source, StarredQuote, Theme
 from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
 from .results import CHICAGO, base_of, crosstab, figures, responses_for
 from .suppression import shown_count, threshold
@@ -519,4 +520,95 @@ def codings_csv(request):
         {o.pk: o.name for o in organizations},
         {a.pk: a.name for a in community_areas()},
         coders,
+    )
+
+
+def coding_source_text(coding):
+    """What a coding points at, in its original words and language, and its organization."""
+    if coding.answer_id:
+        answer = coding.answer
+        text, language = answer.text, answer.response.language
+        organization_id = answer.response.organization_id
+    elif coding.quote_id:
+        text, session = coding.quote.text, coding.quote.session
+        language, organization_id = (session.languages or [""])[0], session.organization_id
+    else:
+        note = coding.note
+        text = getattr(note, coding.note_field)
+        language = (note.session.languages or [""])[0]
+        organization_id = note.session.organization_id
+    if coding.start is not None:
+        text = coding.excerpt
+    return text, language, organization_id
+
+
+@workspace_view
+def theme_quotes(request, code):
+    """A theme's texts, to star representative ones; starred quotes with their review and
+    translations. A CBO sees its own organization's starred quotes, read-only."""
+    theme = get_object_or_404(Theme, code=code)
+    starred = StarredQuote.objects.visible_to(request.user).filter(theme=theme)
+    if request.organization is not None:
+        starred = starred.filter(organization=request.organization)
+    languages = [code for code in settings.OFFERED_LANGUAGES]
+    if request.method == "POST":
+        facilitator_only(request)
+        action = request.POST.get("action")
+        if action == "star":
+            coding = (
+                Coding.objects.filter(
+                    pk=as_int(request.POST.get("coding")), theme=theme, second=False
+                )
+                .select_related("answer__response", "quote__session", "note__session")
+                .first()
+            )
+            if coding is None:
+                raise Http404
+            text, language, organization_id = coding_source_text(coding)
+            StarredQuote.objects.get_or_create(
+                theme=theme,
+                coding=coding,
+                quote=None,
+                defaults={
+                    "original": text,
+                    "original_language": language,
+                    "organization_id": organization_id,
+                    "starred_by": request.user,
+                },
+            )
+            messages.success(request, _("The text is starred for this theme."))
+        elif action == "review":
+            quote = get_object_or_404(starred, pk=as_int(request.POST.get("starred")))
+            form = StarredQuoteForm(request.POST, instance=quote, languages=languages)
+            if form.is_valid():
+                form.save(request.user)
+                messages.success(request, _("The quote is saved."))
+            else:
+                messages.error(request, _("The quote could not be saved; check it and try again."))
+        elif action == "unstar":
+            get_object_or_404(starred, pk=as_int(request.POST.get("starred"))).delete()
+            messages.success(request, _("The star is removed."))
+        else:
+            return render(request, "400.html", status=400)
+        return redirect("findings:theme_quotes", code=theme.code)
+    candidates = []
+    if request.user.is_facilitator:
+        already = set(starred.values_list("coding_id", flat=True))
+        codings = (
+            Coding.objects.filter(theme=theme, second=False)
+            .exclude(pk__in=already)
+            .select_related("answer__response", "quote__session", "note__session")
+            .order_by("-created_at")[:50]
+        )
+        for coding in codings:
+            text, language, _organization = coding_source_text(coding)
+            candidates.append({"coding": coding, "text": text, "language": language})
+    rows = [
+        {"quote": quote, "form": StarredQuoteForm(instance=quote, languages=languages)}
+        for quote in starred.select_related("organization", "reviewed_by")
+    ]
+    return render(
+        request,
+        "findings/theme_quotes.html",
+        {"theme": theme, "rows": rows, "candidates": candidates},
     )

@@ -464,3 +464,64 @@ def test_codings_download_lists_each_coding_of_the_users_organizations(
         )
     )
     assert len(rows) == 4 and rows[1][8] == facilitator.email
+
+
+# --- Starred quotes ----------------------------------------------------------------------
+
+
+def test_facilitator_stars_reviews_and_translates_a_quote(client, facilitator, texts):
+    from findings.models import StarredQuote
+
+    themes = make_themes()
+    apply_themes(facilitator, "answer", texts[1].pk, [themes[0]])  # Spanish response
+    coding = Coding.objects.get(answer=texts[1])
+    client.force_login(facilitator)
+    url = reverse("findings:theme_quotes", args=["trust"])
+    page = client.get(url)
+    assert [c["coding"].pk for c in page.context["candidates"]] == [coding.pk]
+    client.post(url, {"action": "star", "coding": coding.pk})
+    client.post(url, {"action": "star", "coding": coding.pk})  # a double click
+    quote = StarredQuote.objects.get()
+    assert (quote.original, quote.original_language, quote.reviewed) == (
+        "Fix the streetlights.",
+        "es",
+        False,
+    )
+    client.post(
+        url,
+        {
+            "action": "review",
+            "starred": quote.pk,
+            f"q{quote.pk}-reviewed": "on",
+            f"q{quote.pk}-translation_en": "Fix the street lights.",
+            f"q{quote.pk}-translation_zh_hans": "修好路灯。",
+        },
+    )
+    quote.refresh_from_db()
+    assert quote.reviewed and quote.reviewed_by == facilitator
+    assert (quote.translation_en, quote.translation_zh_hans) == (
+        "Fix the street lights.",
+        "修好路灯。",
+    )
+    assert quote.original == "Fix the streetlights."
+
+
+def test_cbo_reads_its_own_starred_quotes_only(client, facilitator, staff_a, texts):
+    from findings.models import StarredQuote
+
+    themes = make_themes()
+    for text in (texts[0], texts[2]):
+        apply_themes(facilitator, "answer", text.pk, [themes[0]])
+    client.force_login(facilitator)
+    url = reverse("findings:theme_quotes", args=["trust"])
+    for coding in Coding.objects.all():
+        client.post(url, {"action": "star", "coding": coding.pk})
+    assert StarredQuote.objects.count() == 2
+    client.force_login(staff_a)
+    page = client.get(url)
+    assert [r["quote"].original for r in page.context["rows"]] == [texts[0].text]
+    assert page.context["candidates"] == []
+    assert texts[2].text not in page.content.decode()
+    quote = StarredQuote.objects.get(original=texts[0].text)
+    assert client.post(url, {"action": "unstar", "starred": quote.pk}).status_code == 404
+    assert StarredQuote.objects.count() == 2
