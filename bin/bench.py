@@ -51,7 +51,11 @@ ENV = {
     "RATE_LIMIT_SUBMISSIONS": "1000000",
     "RATE_LIMIT_PAGES": "1000000",
     "MIN_SECONDS_TO_COMPLETE": "0",
-    "BENCH_CEILING": "true",
+    # The ceiling endpoint lives in the bench's own URLconf, beside this script.
+    "ROOT_URLCONF": "bench_urls",
+    "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT / "bin"), str(ROOT), os.environ.get("PYTHONPATH", "")])
+    ),
     "LOG_LEVEL": "WARNING",
 }
 ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
