@@ -495,6 +495,63 @@ class PaperResponseForm(ResponseForm):
         return cleaned
 
 
+def stored_answer_data(answers):
+    """Stored answers as PaperResponseForm data ({field name: [values]}), to correct them."""
+    data = {}
+    for answer in answers:
+        question = answer.question
+        name = field_name(question)
+        radio = question.is_matrix_row or question.type in (
+            Question.Type.SINGLE,
+            Question.Type.LIKERT,
+        )
+        if answer.special in {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}:
+            data[name if radio else f"{name}-mark"] = [answer.special]
+        elif answer.choice_id:
+            data.setdefault(name, []).append(answer.choice.code)
+            if answer.text:
+                data[other_field_name(question)] = [answer.text]
+        elif answer.area_id:
+            data[name] = [str(answer.area_id)]
+        elif answer.special:
+            data[name] = [answer.special]
+        elif answer.number is not None:
+            data[name] = [str(plain_number(answer.number))]
+        else:
+            data[name] = [answer.text]
+    return data
+
+
+def answers_as_text(answers):
+    """{question code: the answer as one line}, for a correction's before and after. Codes,
+    not wording, so the history reads the same in every language."""
+    parts = {}
+    for answer in sorted(answers, key=lambda a: (a.question.order, a.question.pk)):
+        if answer.choice_id:
+            part = answer.choice.code + (f": {answer.text}" if answer.text else "")
+        elif answer.area_id:
+            part = answer.area.name
+        elif answer.special:
+            part = answer.special
+        elif answer.number is not None:
+            part = str(plain_number(answer.number))
+        else:
+            part = answer.text
+        parts.setdefault(answer.question.code, []).append(part)
+    return {code: ", ".join(values) for code, values in parts.items()}
+
+
+class PaperCorrectionForm(PaperResponseForm):
+    """A paper entry's answers, shown as stored, corrected through the same validator."""
+
+    def __init__(self, questions, data=None, *, stored=(), **kwargs):
+        super().__init__(questions, data, **kwargs)
+        for name, values in stored_answer_data(stored).items():
+            if name in self.fields:
+                multiple = isinstance(self.fields[name], forms.MultipleChoiceField)
+                self.initial[name] = values if multiple else values[0]
+
+
 class PaperDetailsForm(LengthLimitedForm):
     """The paper questionnaire itself: its language, batch and serial number."""
 
