@@ -3,8 +3,10 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -813,6 +815,12 @@ class Response(models.Model):
             models.Index(
                 fields=["organization", "instrument", "status"], name="response_org_counts"
             ),
+            # The response list filtered by paper batch, newest first.
+            models.Index(
+                fields=["paper_batch", "-submitted_at"],
+                condition=models.Q(channel="paper"),
+                name="response_paper_batch",
+            ),
         ]
 
     def __str__(self):
@@ -891,6 +899,14 @@ class Answer(models.Model):
             # Results: respondents of each multiple-choice question (DISTINCT question,
             # response in index order).
             models.Index(fields=["question", "response"], name="answer_question_response"),
+            # The response list's search (ResponseFilterForm.apply): text__icontains is
+            # UPPER(text) LIKE UPPER('%words%'), which a trigram index answers without
+            # reading every answer. Only answers with text are in it.
+            GinIndex(
+                OpClass(Upper("text"), name="gin_trgm_ops"),
+                condition=~models.Q(text=""),
+                name="answer_text_search",
+            ),
         ]
 
     def __str__(self):

@@ -20,12 +20,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
 
 from .forms import (
+    BulkExcludeForm,
     ExcludeForm,
     ListeningSessionForm,
     PaperCorrectionForm,
@@ -443,17 +445,50 @@ def querystring(request):
 
 @workspace_view
 def responses(request):
+    """The response list with its filters and search; a POST excludes the ticked responses
+    with one reason, then comes back to the same filtered page."""
     form = ResponseFilterForm(request.GET or None)
+    visible = scoped(Response.objects.all(), request)
+    bulk = BulkExcludeForm(
+        request.POST if request.method == "POST" else None, queryset=visible.only("pk")
+    )
+    if bulk.is_valid():
+        chosen = bulk.cleaned_data["responses"]
+        excluded = visible.filter(pk__in=[r.pk for r in chosen]).mark_excluded(
+            by=request.user, reason=bulk.cleaned_data["reason"], note=bulk.cleaned_data["note"]
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s response is excluded.",
+                "%(count)s responses are excluded.",
+                excluded,
+            )
+            % {"count": excluded},
+        )
+        if excluded < len(chosen):
+            messages.info(
+                request, _("Responses that were already excluded keep their first reason.")
+            )
+        return redirect(request.get_full_path())
     queryset = (
-        form.apply(scoped(Response.objects.all(), request))
+        form.apply(visible)
         .select_related("instrument", "organization", "area")
-        .order_by("-submitted_at")
+        .order_by("-submitted_at", "pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    ticked = set(bulk.data.getlist("responses")) if bulk.is_bound else set()
     return render(
         request,
         "staff/responses.html",
-        {"form": form, "page": page, "query": querystring(request)},
+        {
+            "form": form,
+            "bulk": bulk,
+            "page": page,
+            "ticked": ticked,
+            "query": querystring(request),
+            "forms_with_errors": [bulk] if bulk.errors else [],
+        },
     )
 
 
