@@ -4,7 +4,6 @@ and paper batch, and excluding many responses at once with one reason."""
 import pytest
 from django.urls import reverse
 
-from organizations.models import Area
 from surveys.models import Answer, Response, ResponseEvent
 
 from .factories import make_response
