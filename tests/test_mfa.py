@@ -213,3 +213,29 @@ def test_new_recovery_codes_replace_the_old_ones(client, staff_a):
     )
     assert set(shown) == set(StaticToken.objects.values_list("token", flat=True))
     assert old.isdisjoint(shown)
+
+
+@pytest.mark.parametrize("persona", scoping.PERSONAS)
+def test_two_step_pages_for_every_persona_show_only_their_own_key(client, world, persona):
+    """The URL x persona table's personas on the account's two-step pages; another person's
+    key waiting to be confirmed is always present and never shown."""
+    others_device = mfa.pending_authenticator(world["users"]["manager_b"])
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    pages = {url: client.get(url) for url in [ACCOUNT, SET_UP, CODE]}
+    statuses = {url: response.status_code for url, response in pages.items()}
+    if persona in {"anonymous", "deactivated"}:
+        assert statuses == {ACCOUNT: 302, SET_UP: 302, CODE: 302}
+        assert all(r["Location"].startswith("/accounts/login/") for r in pages.values())
+        return
+    # The code page has nothing to ask before an app is set up: on to the workspace. The
+    # facilitator must set one up before any other account page.
+    account = 302 if persona == "facilitator" else 200
+    assert statuses == {ACCOUNT: account, SET_UP: 200, CODE: 302}
+    shown = pages[SET_UP].content.decode()
+    if persona == "manager_b":
+        assert shown_key(shown) == others_device.bin_key
+    else:
+        assert shown_key(shown) != others_device.bin_key
+        assert mfa.secret(others_device) not in shown
