@@ -794,7 +794,9 @@ class ResponseFilterForm(QuerysetFilterForm):
         if words:
             # Text answers through their trigram index (answer_text_search); a serial
             # number is short and exact.
-            matching = Answer.objects.filter(text__icontains=words).values("response_id")
+            matching = (
+                Answer.objects.exclude(text="").filter(text__icontains=words).values("response_id")
+            )
             queryset = queryset.filter(Q(pk__in=matching) | Q(paper_serial=words))
         return queryset
 

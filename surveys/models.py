@@ -815,6 +815,8 @@ class Response(models.Model):
             models.Index(
                 fields=["organization", "instrument", "status"], name="response_org_counts"
             ),
+            # The response list: the newest 50 of 100,000 read from an index, not sorted.
+            models.Index(fields=["-submitted_at", "id"], name="response_recent"),
             # The response list filtered by paper batch, newest first.
             models.Index(
                 fields=["paper_batch", "-submitted_at"],
