@@ -36,10 +36,14 @@ def is_required(user):
     return settings.MFA_REQUIRED and user.is_active and (user.is_facilitator or user.is_staff)
 
 
-def state(request):
-    """What this signed-in, not yet verified person still has to do."""
+def state(request, recheck=False):
+    """What this signed-in, not yet verified person still has to do.
+
+    `recheck` looks at the devices again: the code page does, so that someone whose app the
+    facilitator removed in the admin while they were signed in is not asked for codes forever.
+    """
     value = request.session.get(STATE_KEY)
-    if value not in (VERIFY, ENROL, NONE):
+    if recheck or value not in (VERIFY, ENROL, NONE):
         # A session from before two-step sign-in existed; new ones get it when signing in.
         value = request.session[STATE_KEY] = _state_for(request.user)
     return value

@@ -177,7 +177,7 @@ def mfa_setup(request):
 @login_required
 def mfa_verify(request):
     """The second step of signing in. Wrong codes count toward the same lockout as passwords."""
-    if request.user.is_verified() or mfa.state(request) != mfa.VERIFY:
+    if request.user.is_verified() or mfa.state(request, recheck=True) != mfa.VERIFY:
         return redirect(_next_url(request))
     if request.method == "POST" and mfa.is_locked_out(request, request.user):
         logout(request)

@@ -239,3 +239,13 @@ def test_two_step_pages_for_every_persona_show_only_their_own_key(client, world,
     else:
         assert shown_key(shown) != others_device.bin_key
         assert mfa.secret(others_device) not in shown
+
+
+def test_code_page_lets_in_someone_whose_app_was_removed_meanwhile(client, staff_a):
+    enrolled(staff_a)
+    sign_in(client, staff_a.email)
+    assert client.get("/staff/")["Location"] == f"{CODE}?next=/staff/"
+    # The facilitator deletes the devices in the admin (a lost phone).
+    mfa.turn_off(staff_a)
+    assert client.get(f"{CODE}?next=/staff/")["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200
