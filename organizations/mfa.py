@@ -14,6 +14,7 @@ device holding the recovery codes) and marks a session as verified. What this mo
 """
 
 import io
+from base64 import b32encode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -68,8 +69,6 @@ def pending_authenticator(user):
 
 def secret(device):
     """The key as people type it into an app: base32 in groups of four."""
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
