@@ -55,4 +55,11 @@ def test_facilitator_sets_up_an_app_then_signs_in_with_a_fresh_code(
     submit(page, page.get_by_role("button", name="Continue"))
     assert page.url == url(live_server, "/staff/")
     assert page.get_by_role("navigation", name="Workspace").is_visible()
+
+    # The Account page's two-step section.
+    submit(page, page.get_by_role("link", name="Account"))
+    submit(page, page.get_by_role("link", name="Set up or manage two-step sign-in"))
+    assert page.get_by_text("You have 10 unused recovery codes.").is_visible()
+    assert page.get_by_role("button", name="Turn off two-step sign-in").count() == 0
+    assert_no_axe_violations(page)
     problems.assert_clean()
