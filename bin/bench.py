@@ -51,7 +51,13 @@ ENV = {
     "RATE_LIMIT_SUBMISSIONS": "1000000",
     "RATE_LIMIT_PAGES": "1000000",
     "MIN_SECONDS_TO_COMPLETE": "0",
-    "BENCH_CEILING": "true",
+    # The findings phase signs the facilitator in with the password alone.
+    "MFA_REQUIRED": "false",
+    # The ceiling endpoint lives in the bench's own URLconf, beside this script.
+    "ROOT_URLCONF": "bench_urls",
+    "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT / "bin"), str(ROOT), os.environ.get("PYTHONPATH", "")])
+    ),
     "LOG_LEVEL": "WARNING",
 }
 ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -317,6 +323,17 @@ def median_ms(opener, path, runs=5):
     return statistics.median(times)
 
 
+def area_id():
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL) as conn:
+        return str(
+            conn.execute(
+                "SELECT area_id FROM surveys_response WHERE area_id IS NOT NULL LIMIT 1"
+            ).fetchone()[0]
+        )
+
+
 def findings_phase():
     """100,000 responses, then the facilitator's results pages, timed."""
     import psycopg
@@ -347,12 +364,24 @@ def findings_phase():
             facilitator, "/staff/results/crosstab/?rows=organization&cols=area"
         ),
         "themes_ms": median_ms(facilitator, "/staff/themes/?by=organization"),
+        # The response list: newest first, a search that matches most text answers, one
+        # that matches none, and a community area.
+        "responses_ms": median_ms(facilitator, "/staff/responses/"),
+        "responses_search_ms": median_ms(facilitator, "/staff/responses/?q=street+and+people"),
+        "responses_search_none_ms": median_ms(facilitator, "/staff/responses/?q=zzqx"),
+        "responses_area_ms": median_ms(facilitator, "/staff/responses/?area=" + area_id()),
     }
     say(
         f"Results page {figures['results_ms']:.0f} ms, organization by community area "
         f"cross-tab {figures['crosstab_ms']:.0f} ms, themes by organization "
         f"{figures['themes_ms']:.0f} ms (median of 5, {responses:,} responses, "
         f"{codings:,} codings)"
+    )
+    say(
+        f"Response list {figures['responses_ms']:.0f} ms, searched "
+        f"{figures['responses_search_ms']:.0f} ms (most match) and "
+        f"{figures['responses_search_none_ms']:.0f} ms (none match), one community area "
+        f"{figures['responses_area_ms']:.0f} ms"
     )
     return {key: round(value, 1) for key, value in figures.items()} | {
         "findings_responses": responses

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "csp",
     "reversion",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "engagement",
     "organizations",
     "surveys",
@@ -81,16 +84,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "organizations.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "organizations.middleware.StaffIdleTimeoutMiddleware",
+    # After the idle timeout: a session it ends needs no second step.
+    "organizations.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "engagement.urls"
+# `make bench` serves its own URLconf (bin/bench_urls.py: these URLs plus a ceiling endpoint);
+# a separate settings module would need a star import of this one.
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "engagement.urls")
 WSGI_APPLICATION = "engagement.wsgi.application"
 
 TEMPLATES = [
@@ -155,11 +163,22 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "organizations.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
+# Not on the password alone: with two-step sign-in a right password followed by wrong codes
+# must not start the count afresh. organizations.mfa clears it once sign-in is complete.
+AXES_RESET_ON_SUCCESS = False
 # The same client address as the rate limits (TRUSTED_PROXY_HOPS); successes are not logged.
 AXES_CLIENT_IP_CALLABLE = "engagement.ratelimit.client_address"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Two-step sign-in (time-based codes from an authenticator app, and recovery codes): the
+# facilitator's staff (and anyone with admin access) must set it up; other staff may. Tests
+# that are not about it turn it off (tests/conftest.py); keep it on everywhere else.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Community engagement")
+# Wrong codes count toward the django-axes lockout above (the same limit as passwords), so
+# django-otp's own growing delays are off: one rule, and a right code is never refused.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Staff sign out after this many idle minutes; pages with unsaved text keep the session alive.
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 # Password-reset mails per address and hour.
@@ -298,6 +317,9 @@ LOGGING = {
 
 # Responses: how long a survey page may stay open before its signed response id expires.
 RESPONSE_ID_MAX_AGE = env_int("RESPONSE_ID_MAX_AGE", 7 * 24 * 3600)
+# Listening sessions (notes, quotes, their history) are deleted this many months after they
+# were held (`manage.py purge_expired`); responses follow their instrument's retention.
+SESSION_RETENTION_MONTHS = env_int("SESSION_RETENTION_MONTHS", 36)
 # Bots: a survey finished faster than this (seconds from consent) is asked to check again.
 MIN_SECONDS_TO_COMPLETE = env_int("MIN_SECONDS_TO_COMPLETE", 15)
 # Rate limits per client (a daily keyed hash of its address) in a window of seconds. A CBO
@@ -312,5 +334,3 @@ SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 11)
 # The share of items (every source) a second coder codes blind, for agreement.
 SECOND_CODING_PERCENT = env_int("SECOND_CODING_PERCENT", 20)
 CSRF_FAILURE_VIEW = "engagement.views.csrf_failure"
-# `make bench` only: a minimal endpoint that measures the ceiling of this stack.
-BENCH_CEILING = env_bool("BENCH_CEILING", False)

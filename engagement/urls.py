@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -29,6 +28,3 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("surveys.urls")),
 )
-
-if settings.BENCH_CEILING:
-    urlpatterns.append(path("bench/ceiling", views.bench_ceiling))

@@ -1,13 +1,9 @@
-import json
-
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 
 @never_cache
@@ -51,14 +47,3 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A stale form (an expired cookie, a page left open): offer to go back, draft intact."""
     return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
-
-
-@csrf_exempt
-@require_POST
-def bench_ceiling(request):
-    """`make bench` only: a POST of answers stored as one row, behind the same middleware."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_ceiling (payload) VALUES (%s)", [json.dumps(request.POST.dict())]
-        )
-    return HttpResponse(status=204)

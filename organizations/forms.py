@@ -3,7 +3,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
 
+from . import mfa
 from .models import Membership, User
 
 # The longest address an email field (and User.email) holds.
@@ -133,3 +135,45 @@ class DeactivateForm(forms.Form):
         if membership.user_id == self.actor.pk:
             raise forms.ValidationError(_("You cannot deactivate your own account."), code="self")
         return super().clean()
+
+
+class TwoStepCodeForm(forms.Form):
+    """A six-digit code from the authenticator app (or, when verifying, a recovery code).
+
+    With a `device`, only that device's codes count (setting up an app); without one, any of
+    the person's devices (signing in). `device` is then the one that matched.
+    """
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, user, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = device
+        if device is not None:
+            self.fields["code"].help_text = _("The six digits your app shows now.")
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        else:
+            self.fields["code"].help_text = _(
+                "The six digits your authenticator app shows now, or one of your recovery codes."
+            )
+
+    def clean_code(self):
+        code = mfa.normalize(self.cleaned_data["code"])
+        if self.device is not None:
+            matched = self.device if self.device.verify_token(code) else None
+        else:
+            matched = match_token(self.user, code)
+        if matched is None:
+            raise forms.ValidationError(
+                _("That code is not right. Check the time on your phone and try the newest code."),
+                code="wrong_code",
+            )
+        self.device = matched
+        return code

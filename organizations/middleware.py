@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
+
+from . import mfa
 
 
 class StaffLanguageMiddleware:
@@ -57,4 +60,34 @@ class StaffIdleTimeoutMiddleware:
             # Write at most once a minute: the session row is not rewritten on every click.
             if now - last > 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class TwoStepMiddleware:
+    """Staff pages need the second step: a code from the person's authenticator app once they
+    have one, and setting one up first for those who must (organizations.mfa.is_required).
+
+    Public pages are left alone; so are the pages of the second step itself and signing out.
+    """
+
+    GUARDED = ("/staff/", "/admin/", "/accounts/")
+    OPEN = ("mfa_verify", "mfa_setup", "logout", "set_language_preference")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and request.path.startswith(self.GUARDED)
+            and user.is_authenticated
+            and not user.is_verified()
+            and request.path not in {reverse(name) for name in self.OPEN}
+        ):
+            step = mfa.state(request)
+            if step == mfa.VERIFY:
+                return redirect_to_login(request.get_full_path(), reverse("mfa_verify"))
+            if step == mfa.ENROL:
+                return redirect_to_login(request.get_full_path(), reverse("mfa_setup"))
         return self.get_response(request)

@@ -207,7 +207,8 @@ class Area(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who changed which account of an organization: invitations, roles, (de)activations."""
+    """Who changed which account of an organization: invitations, roles, (de)activations;
+    and, with no organization, what the site did as a whole (purges after retention)."""
 
     class Action(models.TextChoices):
         INVITED = "invited", _("Invited")
@@ -215,11 +216,16 @@ class AuditEvent(models.Model):
         ROLE_CHANGED = "role_changed", _("Role changed")
         DEACTIVATED = "deactivated", _("Deactivated")
         REACTIVATED = "reactivated", _("Reactivated")
+        PURGED = "purged", _("Deleted after the retention period")
 
+    # Empty for site-wide events, which only the facilitator sees (visible_to filters by
+    # organization).
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="audit_events",
     )
     actor = models.ForeignKey(

@@ -32,4 +32,15 @@ urlpatterns = [
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
     path("language/", views.set_language_preference, name="set_language_preference"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    # Two-step sign-in (organizations.mfa).
+    path("two-step/", views.mfa_account, name="mfa_account"),
+    path("two-step/set-up/", views.mfa_setup, name="mfa_setup"),
+    path("two-step/code/", views.mfa_verify, name="mfa_verify"),
+    path("two-step/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path(
+        "two-step/recovery-codes/new/",
+        views.mfa_new_recovery_codes,
+        name="mfa_new_recovery_codes",
+    ),
+    path("two-step/turn-off/", views.mfa_turn_off, name="mfa_turn_off"),
 ]

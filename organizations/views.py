@@ -1,17 +1,24 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from engagement import ratelimit
 
-from .forms import EmailAuthenticationForm, ThrottledPasswordResetForm
+from . import mfa
+from .forms import EmailAuthenticationForm, ThrottledPasswordResetForm, TwoStepCodeForm
 
 
 class LoginView(auth_views.LoginView):
@@ -108,3 +115,122 @@ def locked_out(request, credentials=None, *args, **kwargs):
         {"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
         status=429,
     )
+
+
+# --- Two-step sign-in --------------------------------------------------------------------------
+
+
+def _next_url(request):
+    """Where to go after the second step: a path of this site, else the workspace."""
+    following = request.POST.get("next") or request.GET.get("next") or ""
+    if following.startswith("/") and url_has_allowed_host_and_scheme(
+        following, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return following
+    return reverse("workspace:home")
+
+
+@login_required
+def mfa_account(request):
+    """The Account page's two-step section: turn it on, new recovery codes, turn it off."""
+    device = mfa.authenticator(request.user)
+    return render(
+        request,
+        "registration/mfa_account.html",
+        {
+            "device": device,
+            "required": mfa.is_required(request.user),
+            "codes_left": mfa.recovery_codes_left(request.user) if device else 0,
+        },
+    )
+
+
+@login_required
+def mfa_setup(request):
+    """Set up an authenticator app: scan the QR code (or type the key), then enter a code."""
+    if not request.user.is_verified() and mfa.state(request) == mfa.VERIFY:
+        # Whoever has only the password must not replace the app that guards the account.
+        return redirect_to_login(request.get_full_path(), reverse("mfa_verify"))
+    if mfa.authenticator(request.user) is not None:
+        return redirect("mfa_account")
+    device = mfa.pending_authenticator(request.user)
+    form = TwoStepCodeForm(request.POST or None, user=request.user, device=device)
+    if form.is_valid():
+        codes = mfa.confirm(request.user, device)
+        otp_login(request, device)
+        mfa.clear_failures(request, request.user)
+        request.session[mfa.CODES_KEY] = {"codes": codes, "next": _next_url(request)}
+        return redirect("mfa_recovery_codes")
+    return render(
+        request,
+        "registration/mfa_setup.html",
+        {
+            "form": form,
+            "qr_svg": mfa.qr_svg(device),
+            "secret": mfa.secret(device),
+            "required": mfa.is_required(request.user),
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+def mfa_verify(request):
+    """The second step of signing in. Wrong codes count toward the same lockout as passwords."""
+    if request.user.is_verified() or mfa.state(request, recheck=True) != mfa.VERIFY:
+        return redirect(_next_url(request))
+    if request.method == "POST" and mfa.is_locked_out(request, request.user):
+        logout(request)
+        return locked_out(request)
+    form = TwoStepCodeForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        otp_login(request, form.device)
+        mfa.clear_failures(request, request.user)
+        if isinstance(form.device, StaticDevice):
+            left = mfa.recovery_codes_left(request.user)
+            messages.warning(
+                request,
+                ngettext(
+                    "You signed in with a recovery code. %(count)s recovery code is left.",
+                    "You signed in with a recovery code. %(count)s recovery codes are left.",
+                    left,
+                )
+                % {"count": left},
+            )
+        return redirect(_next_url(request))
+    if form.is_bound and mfa.count_wrong_code(request, request.user):
+        logout(request)
+        return locked_out(request)
+    return render(
+        request, "registration/mfa_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@login_required
+def mfa_recovery_codes(request):
+    """New recovery codes, shown once: a reload (or the back button) shows them no more."""
+    shown = request.session.pop(mfa.CODES_KEY, None)
+    if not shown:
+        return redirect("mfa_account")
+    return render(request, "registration/mfa_recovery_codes.html", shown)
+
+
+@login_required
+@require_POST
+def mfa_new_recovery_codes(request):
+    if mfa.authenticator(request.user) is None:
+        return redirect("mfa_account")
+    codes = mfa.new_recovery_codes(request.user)
+    request.session[mfa.CODES_KEY] = {"codes": codes, "next": reverse("mfa_account")}
+    return redirect("mfa_recovery_codes")
+
+
+@login_required
+@require_POST
+def mfa_turn_off(request):
+    if mfa.is_required(request.user):
+        raise PermissionDenied
+    mfa.turn_off(request.user)
+    request.session[mfa.STATE_KEY] = mfa.NONE
+    messages.success(request, _("Two-step sign-in is off."))
+    return redirect("mfa_account")

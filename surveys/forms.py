@@ -495,6 +495,63 @@ class PaperResponseForm(ResponseForm):
         return cleaned
 
 
+def stored_answer_data(answers):
+    """Stored answers as PaperResponseForm data ({field name: [values]}), to correct them."""
+    data = {}
+    for answer in answers:
+        question = answer.question
+        name = field_name(question)
+        radio = question.is_matrix_row or question.type in (
+            Question.Type.SINGLE,
+            Question.Type.LIKERT,
+        )
+        if answer.special in {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}:
+            data[name if radio else f"{name}-mark"] = [answer.special]
+        elif answer.choice_id:
+            data.setdefault(name, []).append(answer.choice.code)
+            if answer.text:
+                data[other_field_name(question)] = [answer.text]
+        elif answer.area_id:
+            data[name] = [str(answer.area_id)]
+        elif answer.special:
+            data[name] = [answer.special]
+        elif answer.number is not None:
+            data[name] = [str(plain_number(answer.number))]
+        else:
+            data[name] = [answer.text]
+    return data
+
+
+def answers_as_text(answers):
+    """{question code: the answer as one line}, for a correction's before and after. Codes,
+    not wording, so the history reads the same in every language."""
+    parts = {}
+    for answer in sorted(answers, key=lambda a: (a.question.order, a.question.pk)):
+        if answer.choice_id:
+            part = answer.choice.code + (f": {answer.text}" if answer.text else "")
+        elif answer.area_id:
+            part = answer.area.name
+        elif answer.special:
+            part = answer.special
+        elif answer.number is not None:
+            part = str(plain_number(answer.number))
+        else:
+            part = answer.text
+        parts.setdefault(answer.question.code, []).append(part)
+    return {code: ", ".join(values) for code, values in parts.items()}
+
+
+class PaperCorrectionForm(PaperResponseForm):
+    """A paper entry's answers, shown as stored, corrected through the same validator."""
+
+    def __init__(self, questions, data=None, *, stored=(), **kwargs):
+        super().__init__(questions, data, **kwargs)
+        for name, values in stored_answer_data(stored).items():
+            if name in self.fields:
+                multiple = isinstance(self.fields[name], forms.MultipleChoiceField)
+                self.initial[name] = values if multiple else values[0]
+
+
 class PaperDetailsForm(LengthLimitedForm):
     """The paper questionnaire itself: its language, batch and serial number."""
 
@@ -526,6 +583,45 @@ class ExcludeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
         self.fields["reason"].choices = Response.ExclusionReason.choices
+
+
+class TickBoxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose label target (for the error summary's link) is the first box."""
+
+    def id_for_label(self, id_, index="0"):
+        return super().id_for_label(id_, index)
+
+
+class BulkExcludeForm(ExcludeForm):
+    """Exclude the responses ticked in the list, with one reason. Only responses the person
+    may see can be chosen; those already excluded keep their exclusion."""
+
+    MAX = 200
+
+    responses = forms.ModelMultipleChoiceField(
+        label=_("Responses"),
+        queryset=None,
+        widget=TickBoxes,
+        error_messages={
+            "required": _("Tick at least one response to exclude."),
+            "invalid_choice": _("A ticked response is no longer in this list. Load it again."),
+            "invalid_pk_value": _("A ticked response is no longer in this list. Load it again."),
+        },
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responses"].queryset = queryset
+        self.fields["reason"].choices = [("", "—"), *Response.ExclusionReason.choices]
+        self.fields["reason"].error_messages["required"] = _("Choose a reason.")
+
+    def clean_responses(self):
+        chosen = self.cleaned_data["responses"]
+        if len(chosen) > self.MAX:
+            raise ValidationError(
+                _("Exclude at most %(max)s responses at once."), params={"max": self.MAX}
+            )
+        return chosen
 
 
 class ListeningSessionForm(forms.ModelForm):
@@ -675,6 +771,11 @@ class ResponseFilterForm(QuerysetFilterForm):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[])
+    area = forms.ModelChoiceField(label=_("Community area"), queryset=None, required=False)
+    batch = forms.CharField(label=_("Paper batch"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search text answers and serial numbers"), required=False, max_length=200
+    )
 
     lookups = {
         "instrument": "instrument",
@@ -683,11 +784,26 @@ class ResponseFilterForm(QuerysetFilterForm):
         "status": "status",
         "start": "submitted_at__date__gte",
         "end": "submitted_at__date__lte",
+        "area": "area",
+        "batch": "paper_batch",
     }
+
+    def apply(self, queryset):
+        queryset = super().apply(queryset)
+        words = normalize_input(self.cleaned_data.get("q") or "") if self.is_valid() else ""
+        if words:
+            # Text answers through their trigram index (answer_text_search); a serial
+            # number is short and exact.
+            matching = (
+                Answer.objects.exclude(text="").filter(text__icontains=words).values("response_id")
+            )
+            queryset = queryset.filter(Q(pk__in=matching) | Q(paper_serial=words))
+        return queryset
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
 
+        self.fields["area"].queryset = Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)
         self.fields["instrument"].queryset = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
         self.fields["channel"].choices = [("", _("Any")), *Response.Channel.choices]
         # Options of a select hold text only.

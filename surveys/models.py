@@ -3,8 +3,10 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -656,6 +658,54 @@ class ResponseQuerySet(OrganizationScopedQuerySet):
     def included(self):
         return self.filter(status=Response.Status.INCLUDED)
 
+    def mark_excluded(self, *, by, reason, note=""):
+        """Exclude the included ones among these, each with an entry in its history.
+        Returns how many were excluded."""
+        now = timezone.now()
+        with transaction.atomic():
+            ids = list(self.included().select_for_update().values_list("pk", flat=True))
+            Response.objects.filter(pk__in=ids).update(
+                status=Response.Status.EXCLUDED,
+                exclusion_reason=reason,
+                exclusion_note=note,
+                excluded_by=by,
+                excluded_at=now,
+            )
+            ResponseEvent.objects.bulk_create(
+                ResponseEvent(
+                    response_id=pk,
+                    kind=ResponseEvent.Kind.EXCLUDED,
+                    by=by,
+                    at=now,
+                    reason=reason,
+                    note=note,
+                )
+                for pk in ids
+            )
+        return len(ids)
+
+    def mark_included(self, *, by):
+        """Include these again; their exclusion stays in their history."""
+        now = timezone.now()
+        with transaction.atomic():
+            ids = list(
+                self.filter(status=Response.Status.EXCLUDED)
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+            Response.objects.filter(pk__in=ids).update(
+                status=Response.Status.INCLUDED,
+                exclusion_reason="",
+                exclusion_note="",
+                excluded_by=None,
+                excluded_at=None,
+            )
+            ResponseEvent.objects.bulk_create(
+                ResponseEvent(response_id=pk, kind=ResponseEvent.Kind.INCLUDED, by=by, at=now)
+                for pk in ids
+            )
+        return len(ids)
+
 
 class Response(models.Model):
     """One resident's submission. Its id is minted when the resident starts."""
@@ -765,6 +815,14 @@ class Response(models.Model):
             models.Index(
                 fields=["organization", "instrument", "status"], name="response_org_counts"
             ),
+            # The response list: the newest 50 of 100,000 read from an index, not sorted.
+            models.Index(fields=["-submitted_at", "id"], name="response_recent"),
+            # The response list filtered by paper batch, newest first.
+            models.Index(
+                fields=["paper_batch", "-submitted_at"],
+                condition=models.Q(channel="paper"),
+                name="response_paper_batch",
+            ),
         ]
 
     def __str__(self):
@@ -849,10 +907,62 @@ class Answer(models.Model):
             # Results: respondents of each multiple-choice question (DISTINCT question,
             # response in index order).
             models.Index(fields=["question", "response"], name="answer_question_response"),
+            # The response list's search (ResponseFilterForm.apply): text__icontains is
+            # UPPER(text) LIKE UPPER('%words%'), which a trigram index answers without
+            # reading every answer. Only answers with text are in it.
+            GinIndex(
+                OpClass(Upper("text"), name="gin_trgm_ops"),
+                condition=~models.Q(text=""),
+                name="answer_text_search",
+            ),
         ]
 
     def __str__(self):
         return f"{self.question.code}"
+
+
+class ResponseEvent(models.Model):
+    """The history of one response: exclusions, inclusions again and corrections of a paper
+    entry's answers, each with who and when. Never updated or removed (but with the response
+    after its retention period)."""
+
+    class Kind(models.TextChoices):
+        EXCLUDED = "excluded", _("Excluded")
+        INCLUDED = "included", _("Included again")
+        CORRECTED = "corrected", _("Answers corrected")
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.CharField(
+        _("exclusion reason"), max_length=20, choices=Response.ExclusionReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # Corrections: [question code, answer before, answer after] of each question that
+    # changed, in the instrument's order (a list: jsonb does not keep the order of keys).
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("response history entry")
+        verbose_name_plural = _("response history")
+        indexes = [
+            # The response page: one response's history in time order.
+            models.Index(fields=["response", "at"], name="response_event_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 def store_response(*, response, answers):

@@ -20,29 +20,35 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
 
 from .forms import (
+    BulkExcludeForm,
     ExcludeForm,
     ListeningSessionForm,
+    PaperCorrectionForm,
     PaperDetailsForm,
     PaperResponseForm,
     PromptNoteForm,
     QuoteFormSet,
     ResponseFilterForm,
     SessionFilterForm,
+    answers_as_text,
     hidden_questions,
 )
 from .models import (
+    Answer,
     CollectionLink,
     Instrument,
     ListeningSession,
     PromptNote,
     Question,
     Response,
+    ResponseEvent,
     SessionQuote,
     store_response,
 )
@@ -450,17 +456,50 @@ def querystring(request):
 
 @workspace_view
 def responses(request):
+    """The response list with its filters and search; a POST excludes the ticked responses
+    with one reason, then comes back to the same filtered page."""
     form = ResponseFilterForm(request.GET or None)
+    visible = scoped(Response.objects.all(), request)
+    bulk = BulkExcludeForm(
+        request.POST if request.method == "POST" else None, queryset=visible.only("pk")
+    )
+    if bulk.is_valid():
+        chosen = bulk.cleaned_data["responses"]
+        excluded = visible.filter(pk__in=[r.pk for r in chosen]).mark_excluded(
+            by=request.user, reason=bulk.cleaned_data["reason"], note=bulk.cleaned_data["note"]
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s response is excluded.",
+                "%(count)s responses are excluded.",
+                excluded,
+            )
+            % {"count": excluded},
+        )
+        if excluded < len(chosen):
+            messages.info(
+                request, _("Responses that were already excluded keep their first reason.")
+            )
+        return redirect(request.get_full_path())
     queryset = (
-        form.apply(scoped(Response.objects.all(), request))
+        form.apply(visible)
         .select_related("instrument", "organization", "area")
-        .order_by("-submitted_at")
+        .order_by("-submitted_at", "pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    ticked = set(bulk.data.getlist("responses")) if bulk.is_bound else set()
     return render(
         request,
         "staff/responses.html",
-        {"form": form, "page": page, "query": querystring(request)},
+        {
+            "form": form,
+            "bulk": bulk,
+            "page": page,
+            "ticked": ticked,
+            "query": querystring(request),
+            "forms_with_errors": [bulk] if bulk.errors else [],
+        },
     )
 
 
@@ -487,6 +526,7 @@ def response_detail(request, pk):
             "answers": answers,
             "exclude_form": ExcludeForm(),
             "locked": locked_by_facilitator(request, response),
+            "events": response.events.select_related("by"),
         },
     )
 
@@ -511,12 +551,8 @@ def response_exclude(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a reason to exclude this response."))
         return redirect("workspace:response", pk=response.pk)
-    Response.objects.filter(pk=response.pk).update(
-        status=Response.Status.EXCLUDED,
-        exclusion_reason=form.cleaned_data["reason"],
-        exclusion_note=form.cleaned_data["note"],
-        excluded_by=request.user,
-        excluded_at=timezone.now(),
+    Response.objects.filter(pk=response.pk).mark_excluded(
+        by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
     )
     messages.success(
         request, _("The response is excluded. It stays stored and can be included again.")
@@ -530,13 +566,7 @@ def response_include(request, pk):
     response = get_response(request, pk)
     if locked_by_facilitator(request, response):
         raise PermissionDenied
-    Response.objects.filter(pk=response.pk).update(
-        status=Response.Status.INCLUDED,
-        exclusion_reason="",
-        exclusion_note="",
-        excluded_by=None,
-        excluded_at=None,
-    )
+    Response.objects.filter(pk=response.pk).mark_included(by=request.user)
     messages.success(request, _("The response is included again."))
     return redirect("workspace:response", pk=response.pk)
 
@@ -670,26 +700,7 @@ def paper_entry(request, code):
     entry = signing.dumps(str(uuid.uuid4()), salt=PAPER_SALT)
     if request.method == "POST":
         entry = request.POST.get("entry")
-    rows = []
-    for section in sections:
-        items = []
-        for item in section["questions"]:
-            question = item["question"]
-            if question.type == Question.Type.MATRIX:
-                items.append({**item, "field": None})
-                continue
-            name = f"q-{question.code}"
-            if name not in form.fields:
-                continue
-            items.append(
-                {
-                    **item,
-                    "field": form[name],
-                    "other": form[f"{name}-other"] if f"{name}-other" in form.fields else None,
-                    "mark": form[f"{name}-mark"] if f"{name}-mark" in form.fields else None,
-                }
-            )
-        rows.append({"section": section["section"], "items": items})
+    rows = paper_rows(sections, form)
     return render(
         request,
         "staff/paper_entry.html",
@@ -713,6 +724,100 @@ def paper_entry(request, code):
                 if details.is_bound
                 else []
             ),
+        },
+    )
+
+
+def paper_rows(sections, form):
+    """The paper's sections with each question's bound fields, numbered like the paper."""
+    rows = []
+    for section in sections:
+        items = []
+        for item in section["questions"]:
+            question = item["question"]
+            if question.type == Question.Type.MATRIX:
+                items.append({**item, "field": None})
+                continue
+            name = f"q-{question.code}"
+            if name not in form.fields:
+                continue
+            items.append(
+                {
+                    **item,
+                    "field": form[name],
+                    "other": form[f"{name}-other"] if f"{name}-other" in form.fields else None,
+                    "mark": form[f"{name}-mark"] if f"{name}-mark" in form.fields else None,
+                }
+            )
+        rows.append({"section": section["section"], "items": items})
+    return rows
+
+
+def stored_answers(response):
+    return list(response.answers.select_related("question", "choice", "area"))
+
+
+@workspace_view
+def response_correct(request, pk):
+    """Correct a paper entry's answers (typing mistakes) through the paper validator; every
+    correction is kept in the response's history with the answers before and after."""
+    response = get_object_or_404(
+        Response.objects.visible_to(request.user).select_related("instrument"),
+        pk=pk,
+        channel=Response.Channel.PAPER,
+    )
+    instrument = response.instrument
+    questions = instrument.cached_questions()
+    sections, numbers = paper_layout(instrument, questions)
+    data = request.POST if request.method == "POST" else None
+    hidden = hidden_questions(questions, data) if data else frozenset()
+    form = PaperCorrectionForm(
+        questions, data, areas=community_areas(), hidden=hidden, stored=stored_answers(response)
+    )
+    number_fields(form, numbers)
+    if data is not None:
+        if form.is_tampered():
+            return render(request, "400.html", status=400)
+        if form.is_valid():
+            answers = form.answers()
+            with transaction.atomic():
+                # One correction at a time: the second sees the first's answers as "before".
+                Response.objects.select_for_update().filter(pk=response.pk).get()
+                before = answers_as_text(stored_answers(response))
+                after = answers_as_text(answers)
+                changed = [
+                    code
+                    for code in dict.fromkeys([*before, *after])
+                    if before.get(code) != after.get(code)
+                ]
+                if changed:
+                    response.answers.all().delete()
+                    for answer in answers:
+                        answer.response = response
+                    Answer.objects.bulk_create(answers)
+                    Response.objects.filter(pk=response.pk).update(area=form.area())
+                    ResponseEvent.objects.create(
+                        response=response,
+                        kind=ResponseEvent.Kind.CORRECTED,
+                        by=request.user,
+                        changes=[
+                            [code, before.get(code, ""), after.get(code, "")] for code in changed
+                        ],
+                    )
+            if changed:
+                messages.success(request, _("The corrected answers are saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("workspace:response", pk=response.pk)
+    return render(
+        request,
+        "staff/response_correct.html",
+        {
+            "response": response,
+            "instrument": instrument,
+            "form": form,
+            "sections": paper_rows(sections, form),
+            "error_links": form.error_links() if form.is_bound else [],
         },
     )
 

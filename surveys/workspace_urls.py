@@ -15,6 +15,7 @@ urlpatterns = [
     path("responses/<uuid:pk>/", workspace.response_detail, name="response"),
     path("responses/<uuid:pk>/exclude/", workspace.response_exclude, name="response_exclude"),
     path("responses/<uuid:pk>/include/", workspace.response_include, name="response_include"),
+    path("responses/<uuid:pk>/correct/", workspace.response_correct, name="response_correct"),
     path("paper/", workspace.paper, name="paper"),
     path("paper/<slug:code>/print/<str:language>/", workspace.paper_print, name="paper_print"),
     path("paper/<slug:code>/enter/", workspace.paper_entry, name="paper_entry"),

@@ -114,6 +114,9 @@ def _fresh_cache_and_fast_residents(settings):
     settings.MIN_SECONDS_TO_COMPLETE = 0
     # Hashing demo and factory passwords slowly proves nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two-step sign-in is on by default (engagement/settings.py); the tests about it
+    # (test_mfa.py, test_browser_mfa.py) turn it back on, the others sign in with a password.
+    settings.MFA_REQUIRED = False
     yield
     cache.clear()
     # Staff pages activate the signed-in person's language in this thread; start afresh.

@@ -390,3 +390,20 @@ def test_interface_catalogs_have_no_untranslated_or_fuzzy_entry(language):
     untranslated = [e for e in entries if re.fullmatch(r'msgstr(\[\d\])? ""', e.splitlines()[-1])]
     assert fuzzy == []
     assert untranslated == []
+
+
+def test_bench_ceiling_is_not_a_product_url():
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/bench/ceiling")
+
+
+def test_bench_urlconf_adds_the_ceiling_to_the_site_urls(monkeypatch):
+    from django.urls import resolve
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "bin"))
+    import bench_urls
+
+    assert resolve("/bench/ceiling", urlconf="bench_urls").func is bench_urls.bench_ceiling
+    assert resolve("/healthz", urlconf="bench_urls").url_name == "healthz"

@@ -95,6 +95,7 @@ def object_urls(objects):
         ("response", "get", reverse("workspace:response", args=[response])),
         ("response_exclude", "post", reverse("workspace:response_exclude", args=[response])),
         ("response_include", "post", reverse("workspace:response_include", args=[response])),
+        ("correct", "get", reverse("workspace:response_correct", args=[response])),
     ]
 
 

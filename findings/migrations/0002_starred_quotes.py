@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('findings', '0001_themes_and_coding'),
         ('organizations', '0004_membership_public_id'),
-        ('surveys', '0005_answer_with_text_index'),
+        ('surveys', '0007_answer_with_text_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0004_membership_public_id'),
-        ('surveys', '0004_results_plain_counts_index'),
+        ('surveys', '0006_response_search_and_list_indexes'),
     ]
 
     operations = [
