@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Area, User
 
 from .content import inline
-from .models import Answer, Instrument, ListeningSession, Question, Response
+from .models import Answer, CollectionLink, Instrument, ListeningSession, Question, Response
 
 DEFAULT_SHORT_TEXT_LENGTH = 300
 DEFAULT_LONG_TEXT_LENGTH = 5000
@@ -516,6 +517,46 @@ class PaperDetailsForm(LengthLimitedForm):
 
     def clean_paper_serial(self):
         return normalize_input(self.cleaned_data["paper_serial"])
+
+
+class CollectionLinkForm(forms.ModelForm):
+    """A CBO's own link for an event or a site."""
+
+    class Meta:
+        model = CollectionLink
+        fields = ["label", "kind", "instrument", "ends_on"]
+        widgets = {
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].required = True
+        self.fields["label"].help_text = _("For example: Pilsen library, 12 May.")
+        self.fields["instrument"].label = _("Survey")
+        self.fields["instrument"].queryset = Instrument.objects.open().filter(
+            kind=Instrument.Kind.SURVEY
+        )
+        self.fields["instrument"].empty_label = None
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on and ends_on < timezone.localdate():
+            raise ValidationError(_("The last day cannot be in the past."), code="past")
+        return ends_on
+
+
+class LinkStatusForm(forms.Form):
+    ACTIONS = {
+        "pause": CollectionLink.Status.PAUSED,
+        "reopen": CollectionLink.Status.ACTIVE,
+        "close": CollectionLink.Status.CLOSED,
+    }
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+
+    def status(self):
+        return self.ACTIONS[self.cleaned_data["action"]]
 
 
 class ExcludeForm(forms.Form):

@@ -576,6 +576,17 @@ def new_short_code():
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 
 
+class CollectionLinkQuerySet(OrganizationScopedQuerySet):
+    def with_figures(self):
+        """Each link's completed (included) responses, counted by PostgreSQL in the same
+        query as the links; started and consented are counters on the link itself."""
+        return self.annotate(
+            completed=models.Count(
+                "responses", filter=models.Q(responses__status=Response.Status.INCLUDED)
+            )
+        )
+
+
 class CollectionLink(models.Model):
     """A public link (and QR code) that attributes responses to one organization."""
 
@@ -610,9 +621,34 @@ class CollectionLink(models.Model):
     label = models.CharField(
         _("event or site"), max_length=200, blank=True, help_text=_("Optional, for your records.")
     )
+    ends_on = models.DateField(
+        _("last day"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. After this day the link says the survey has ended."),
+    )
+    # Figures without resident data: one F() increment in the consent page's POST, which
+    # already writes the resident's draft. Started: answered the consent page (agreed or
+    # declined); consented: agreed. Completed is counted from responses (with_figures).
+    started = models.PositiveIntegerField(_("started"), default=0, editable=False)
+    consented = models.PositiveIntegerField(_("consented"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # Set when the facilitator pauses or closes the link: their decision binds the CBO, as
+    # for exclusions. A flag rather than a user, so the links page needs no query per link.
+    decided_by_facilitator = models.BooleanField(
+        _("paused or closed by the facilitator"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = OrganizationScopedQuerySet.as_manager()
+    objects = CollectionLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "created_at"]
@@ -646,10 +682,53 @@ class CollectionLink(models.Model):
         return short, by_language
 
     @property
+    def has_passed_end(self):
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
+
+    @property
+    def has_ended(self):
+        """Closed, past its last day, or its instrument closed: flyers say it has ended."""
+        return (
+            self.status == self.Status.CLOSED
+            or self.instrument.status == Instrument.Status.CLOSED
+            or self.has_passed_end
+        )
+
+    @property
     def is_usable(self):
         return (
-            self.status == self.Status.ACTIVE and self.instrument.status == Instrument.Status.OPEN
+            self.status == self.Status.ACTIVE
+            and self.instrument.status == Instrument.Status.OPEN
+            and not self.has_passed_end
         )
+
+    def locked_for(self, user):
+        """A pause or close the facilitator decided cannot be undone by CBO staff."""
+        return (
+            self.status != self.Status.ACTIVE
+            and self.decided_by_facilitator
+            and not user.is_facilitator
+        )
+
+    def set_status(self, status, user):
+        self.status = status
+        self.decided_by_facilitator = status != self.Status.ACTIVE and user.is_facilitator
+        self.save(update_fields=["status", "decided_by_facilitator"])
+
+    def count(self, *, consented):
+        """One resident answered the consent page: one UPDATE, no resident data."""
+        fields = {"started": models.F("started") + 1}
+        if consented:
+            fields["consented"] = models.F("consented") + 1
+        CollectionLink.objects.filter(pk=self.pk).update(**fields)
+
+    @property
+    def completion_rate(self):
+        """Completed (included) responses per started walk, as a whole percentage."""
+        completed = getattr(self, "completed", None)
+        if not self.started or completed is None:
+            return None
+        return min(100, round(100 * completed / self.started))
 
 
 class ResponseQuerySet(OrganizationScopedQuerySet):

@@ -26,7 +26,9 @@ from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
 
 from .forms import (
+    CollectionLinkForm,
     ExcludeForm,
+    LinkStatusForm,
     ListeningSessionForm,
     PaperDetailsForm,
     PaperResponseForm,
@@ -100,15 +102,84 @@ def home(request):
     )
 
 
+# --- Collection links ------------------------------------------------------------------
+
+
 @workspace_view
 def links(request):
+    """The organization's links with their figures: one query whatever their number."""
     rows = []
-    for link in scoped(CollectionLink.objects.all(), request).select_related(
-        "instrument", "organization"
+    for link in (
+        scoped(CollectionLink.objects.with_figures(), request)
+        .select_related("instrument", "organization")
+        .order_by("organization__name", "-created_at")
     ):
         short, by_language = link.public_urls(request)
-        rows.append({"link": link, "short": short, "languages": by_language})
-    return render(request, "staff/links.html", {"rows": rows})
+        rows.append(
+            {
+                "link": link,
+                "short": short,
+                "languages": by_language,
+                "locked": link.locked_for(request.user),
+            }
+        )
+    return render(
+        request,
+        "staff/links.html",
+        {"rows": rows, "org_query": org_query(request)},
+    )
+
+
+def org_query(request):
+    """`?org=<slug>` for the facilitator's links back to the same organization's pages."""
+    if request.user.is_facilitator and request.organization:
+        return f"?org={request.organization.slug}"
+    return ""
+
+
+@workspace_view
+def link_new(request):
+    """CBO staff and managers make a link for their own event or site."""
+    organization = acting_organization(request)
+    form = CollectionLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.organization = organization
+        link.created_by = request.user
+        link.save()
+        messages.success(
+            request,
+            _("The link for %(label)s is ready. Print its flyer or share it.")
+            % {"label": link.label},
+        )
+        return redirect(reverse("workspace:links") + org_query(request))
+    return render(request, "staff/link_form.html", {"form": form, "org_query": org_query(request)})
+
+
+@workspace_view
+@require_POST
+def link_status(request, token):
+    """Pause, reopen or close a link; a pause or close by the facilitator binds the CBO."""
+    link = get_object_or_404(
+        CollectionLink.objects.visible_to(request.user).select_related("instrument"), token=token
+    )
+    form = LinkStatusForm(request.POST)
+    if not form.is_valid():
+        return render(request, "400.html", status=400)
+    if link.locked_for(request.user):
+        raise PermissionDenied
+    link.set_status(form.status(), request.user)
+    messages.success(
+        request,
+        {
+            CollectionLink.Status.ACTIVE: _("The link is open again."),
+            CollectionLink.Status.PAUSED: _("The link is paused."),
+            CollectionLink.Status.CLOSED: _(
+                "The link is closed. Its flyer now says the survey has ended."
+            ),
+        }[link.status],
+    )
+    return redirect(reverse("workspace:links") + org_query(request))
 
 
 # --- Listening sessions ----------------------------------------------------------------
