@@ -408,9 +408,9 @@ SURVEY = {
                         zh_hans="您的邮政编码是多少？",
                     ),
                     "help_text": _t(
-                        en="This helps us group answers by area. We do not ask for your address.",
-                        es="Esto nos ayuda a agrupar las respuestas por zona. No le pedimos su dirección.",
-                        zh_hans="这能帮助我们按地区整理回答。我们不会询问您的地址。",
+                        en="5 digits, for example 60608. This helps us group answers by area. We do not ask for your address.",
+                        es="5 dígitos, por ejemplo 60608. Esto nos ayuda a agrupar las respuestas por zona. No le pedimos su dirección.",
+                        zh_hans="5 位数字，例如 60608。这能帮助我们按地区整理回答。我们不会询问您的地址。",
                     ),
                 },
                 {
@@ -857,6 +857,8 @@ SURVEY = {
                     "code": "household_size",
                     "type": "number",
                     "required": False,
+                    "min_value": 1,
+                    "max_value": 20,
                     "text": _t(
                         en="How many people live in your household, including you?",
                         es="¿Cuántas personas viven en su hogar, incluido/a usted?",

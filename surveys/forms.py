@@ -22,7 +22,9 @@ DEFAULT_SHORT_TEXT_LENGTH = 300
 DEFAULT_LONG_TEXT_LENGTH = 5000
 # Longer than any number a person types; megabytes of digits are refused before parsing.
 NUMBER_MAX_LENGTH = 30
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
+# Five digits: what the demo's hint asks for and what results group by; a ZIP+4 is refused
+# with the same message, so a person types the five digits they know.
+ZIP_RE = re.compile(r"^\d{5}$")
 
 
 def normalize_input(value):
@@ -61,7 +63,7 @@ class DistinctMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class ZipCodeField(forms.CharField):
-    # Stray spaces are removed before the 10-character check; allow room for them.
+    # Stray spaces are removed before the 5-digit check; allow room for them.
     input_limit = 20
 
     def to_python(self, value):
@@ -493,7 +495,49 @@ class PaperResponseForm(ResponseForm):
                     f"{name}-mark",
                     _("Choose an answer or a mark, not both."),
                 )
+        if not self.errors and not self.has_an_answer():
+            raise ValidationError(
+                _(
+                    "Nothing is answered on this questionnaire. A blank paper is not stored: "
+                    "type its answers, or set it aside."
+                ),
+                code="blank",
+            )
         return cleaned
+
+    def has_an_answer(self):
+        """At least one question carries a real answer (a "no answer" mark is none)."""
+        marks = {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}
+        for question in self.questions:
+            value = self.cleaned_data.get(field_name(question))
+            if value in (None, "", []) or (isinstance(value, str) and value in marks):
+                continue
+            return True
+        return False
+
+    def ineligible_questions(self):
+        """The eligibility questions whose answer says this person may not take part."""
+        return [
+            question
+            for question in self.questions
+            if question.eligible_choices
+            and (value := self.cleaned_data.get(field_name(question)))
+            and value not in question.eligible_choices
+            and value not in {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}
+        ]
+
+    def error_links(self):
+        """A blank paper's error belongs to no field: it links to the first question."""
+        links = super().error_links()
+        if self.non_field_errors() and self.questions:
+            first = self[field_name(self.questions[0])]
+            anchor = first.auto_id
+            if isinstance(first.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                anchor = f"{anchor}_0"
+            links.insert(
+                0, {"anchor": anchor, "label": first.label, "errors": self.non_field_errors()}
+            )
+        return links
 
 
 class PaperDetailsForm(LengthLimitedForm):

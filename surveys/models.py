@@ -752,6 +752,9 @@ class Response(models.Model):
         TEST = "test", _("Test")
         SPAM = "spam", _("Spam")
         DUPLICATE = "duplicate", _("Duplicate")
+        # A paper whose eligibility answers say the person may not take part (the web
+        # survey ends politely instead and stores nothing).
+        INELIGIBLE = "ineligible", _("Not eligible")
         OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

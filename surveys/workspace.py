@@ -658,7 +658,13 @@ def paper_print(request, code, language):
         response = render(
             request,
             "staff/paper_print.html",
-            {"instrument": instrument, "sections": sections, "paper_language": language},
+            {
+                "instrument": instrument,
+                "sections": sections,
+                "paper_language": language,
+                # The questionnaire's text refers to "the organization" and its contact.
+                "organization": request.organization,
+            },
         )
     return response
 
@@ -720,12 +726,31 @@ def paper_entry(request, code):
                     paper_serial=serial,
                     paper_language=language,
                 )
+                ineligible = form.ineligible_questions()
+                if ineligible:
+                    exclude_ineligible(response)
                 store_response(response=response, answers=form.answers())
-                messages.success(
-                    request,
-                    _("Stored questionnaire %(serial)s of batch %(batch)s. Enter the next one.")
-                    % {"serial": serial, "batch": batch},
-                )
+                if ineligible:
+                    messages.warning(
+                        request,
+                        _(
+                            "Stored questionnaire %(serial)s of batch %(batch)s as excluded, "
+                            "reason “not eligible”: the answer to question %(numbers)s says "
+                            "this person cannot take part. It is not counted in results. "
+                            "Enter the next one."
+                        )
+                        % {
+                            "serial": serial,
+                            "batch": batch,
+                            "numbers": ", ".join(numbers[q.pk] for q in ineligible),
+                        },
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Stored questionnaire %(serial)s of batch %(batch)s. Enter the next one.")
+                        % {"serial": serial, "batch": batch},
+                    )
                 return redirect(paper_next_url(request, code, details))
     entry = signing.dumps(str(uuid.uuid4()), salt=PAPER_SALT)
     if request.method == "POST":
@@ -775,6 +800,13 @@ def paper_entry(request, code):
             ),
         },
     )
+
+
+def exclude_ineligible(response):
+    """Eligibility applies to paper as to the web; a paper is kept, excluded, never counted."""
+    response.status = Response.Status.EXCLUDED
+    response.exclusion_reason = Response.ExclusionReason.INELIGIBLE
+    response.excluded_at = timezone.now()
 
 
 def number_fields(form, numbers):

@@ -278,11 +278,23 @@ def test_numbers_as_phones_send_them(client, link, area, typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed, stored", [("０６０８０", "06080"), (" 60608 ", "60608"), ("60608-1234", "60608-1234")]
+    "typed, stored", [("０６０８０", "06080"), (" 60608 ", "60608"), ("6 0 6 0 8", "60608")]
 )
 def test_zip_codes_keep_leading_zeros(client, link, area, typed, stored):
     walk(client, link, area, two={"q-trust": "agree", "q-zip": typed})
     assert Answer.objects.get(question__code="zip").text == stored
+
+
+@pytest.mark.parametrize("typed", ["60608-1234", "606081234", "6060"])
+def test_zip_code_other_than_five_digits_is_refused_in_residents_language(
+    client, link, area, typed
+):
+    done = walk(client, link, area, "es", two={"q-trust": "agree", "q-zip": typed})
+    assert done.status_code == 200
+    body = done.content.decode()
+    assert "Escriba un código postal de 5 dígitos, por ejemplo 60608." in body
+    assert f'value="{typed}"' in body
+    assert not Answer.objects.exists()
 
 
 def test_number_out_of_range_is_a_fixable_error_in_residents_language(client, link, area):

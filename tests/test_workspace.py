@@ -386,6 +386,7 @@ def test_paper_entry_double_submit_stores_once(client, staff_a, survey):
         "paper_serial": "9",
         "paper_batch": "B1",
         "paper_language": "en",
+        "q-idea": "Lights",
     }
     client.post(url, data)
     client.post(url, data)
@@ -519,3 +520,87 @@ def test_facilitator_new_session_with_another_organizations_form_key_keeps_the_n
     mine = ListeningSession.objects.get(organization=staff_a.membership.organization)
     assert response["Location"] == reverse("workspace:session", args=[mine.pk])
     assert mine.notes.count() == 2
+
+
+def paper_post(client, survey, answers, serial="1"):
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    return client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": serial,
+            "paper_batch": "B",
+            "paper_language": "en",
+            **answers,
+        },
+        follow=True,
+    )
+
+
+def test_paper_ineligible_answers_are_stored_excluded_with_a_message(client, staff_a, survey):
+    question = survey.questions.get(code="contact")
+    question.eligible_choices = ["yes"]
+    question.save()
+    client.force_login(staff_a)
+    page = paper_post(client, survey, {"q-contact": "no", "q-idea": "Lights"})
+    response = Response.objects.get()
+    assert (response.status, response.exclusion_reason) == ("excluded", "ineligible")
+    assert response.answers.count() == 2
+    body = page.content.decode()
+    assert "as excluded, reason “not eligible”" in body
+    assert not Response.objects.included().exists()
+
+
+def test_paper_eligibility_marked_unreadable_is_stored_included(client, staff_a, survey):
+    question = survey.questions.get(code="contact")
+    question.eligible_choices = ["yes"]
+    question.save()
+    client.force_login(staff_a)
+    paper_post(client, survey, {"q-contact": "unreadable", "q-idea": "Lights"})
+    assert Response.objects.get().status == "included"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, {"q-trust": "no_answer", "q-household-mark": "no_answer"}],
+)
+def test_paper_with_no_answer_at_all_is_refused(client, staff_a, survey, answers):
+    client.force_login(staff_a)
+    page = paper_post(client, survey, answers)
+    assert Response.objects.count() == 0
+    body = page.content.decode()
+    assert "Nothing is answered on this questionnaire." in body
+    assert 'class="alert alert-danger error-summary"' in body
+
+
+@pytest.mark.parametrize("typed", ["0", "25"])
+def test_paper_number_outside_the_questions_limits_is_refused(client, staff_a, survey, typed):
+    household = survey.questions.get(code="household")
+    household.min_value, household.max_value = 1, 20
+    household.save()
+    client.force_login(staff_a)
+    page = paper_post(client, survey, {"q-household": typed, "q-idea": "x"})
+    assert Response.objects.count() == 0
+    assert 'href="#id_q-household"' in page.content.decode()
+    paper_post(client, survey, {"q-household": "20", "q-idea": "x"})
+    assert Response.objects.get().answers.get(question__code="household").number == 20
+
+
+def test_paper_zip_plus_four_is_refused(client, staff_a, survey):
+    client.force_login(staff_a)
+    page = paper_post(client, survey, {"q-zip": "60608-1234"})
+    assert Response.objects.count() == 0
+    assert "Enter a 5-digit ZIP code, for example 60608." in page.content.decode()
+
+
+def test_paper_print_names_organization_contact_wave_and_serial_field(
+    client, staff_a, org_a, survey
+):
+    org_a.contact_line_en = "Call Org A at 312-555-0100"
+    org_a.save()
+    survey.wave = 3
+    survey.save()
+    client.force_login(staff_a)
+    body = client.get(reverse("workspace:paper_print", args=[survey.code, "en"])).content.decode()
+    assert "<strong>Org A</strong> · Call Org A at 312-555-0100 · Wave 3" in body
+    assert "Serial number (office use):" in body

@@ -189,6 +189,11 @@ class Command(BaseCommand):
         return instrument
 
     def load_question(self, instrument, section, data, order, parent=None):
+        limits = {"min_value": data.get("min_value"), "max_value": data.get("max_value")}
+        stored = Question.objects.filter(instrument=instrument, code=data["code"]).first()
+        if stored and instrument.is_frozen():
+            # Limits are structure: a demo loaded before they existed keeps its own.
+            limits = {"min_value": stored.min_value, "max_value": stored.max_value}
         question, _ = Question.objects.update_or_create(
             instrument=instrument,
             code=data["code"],
@@ -199,6 +204,7 @@ class Command(BaseCommand):
                 "required": data.get("required", False),
                 "eligible_choices": data.get("eligible", []),
                 "order": order,
+                **limits,
                 **translated("text", data["text"]),
                 **translated("help_text", data.get("help_text", {})),
             },
