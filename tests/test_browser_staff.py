@@ -634,6 +634,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
     pages = {
         "home": "/staff/",
         "links": "/staff/links/",
+        "link new": "/staff/links/new/",
         "sessions": "/staff/sessions/",
         "session form": "/staff/sessions/new/",
         "session": f"/staff/sessions/{session.pk}/",
@@ -676,7 +677,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
     # The main pages in Spanish and Chinese (the account's language).
     for language in ("es", "zh-hans"):
         User.objects.filter(pk=manager.pk).update(preferred_language=language)
-        for name in ("home", "session form", "responses"):
+        for name in ("home", "session form", "responses", "links", "link new"):
             visit(page, live_server, pages[name])
             assert html_lang(page) == language, name
             check(page, f"{name} {language}")
@@ -697,7 +698,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
         check(facilitator_page, name)
     assert facilitator_page.get_by_role("heading", level=1).count() == 1
 
-    assert len(checked) == 37, checked
+    assert len(checked) == 42, checked
     for problem in (problems, lock_problems, facilitator_problems):
         problem.assert_clean()
 

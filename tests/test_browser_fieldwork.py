@@ -1,0 +1,118 @@
+"""Field work in a real browser: a CBO manager's own event link from creation to closing,
+and a paper questionnaire from someone under 18."""
+
+import pytest
+from django.urls import reverse
+
+from organizations.models import Membership, Organization
+from surveys.models import CollectionLink, Response
+
+from .browser import DESKTOP, PHONE, assert_no_axe_violations, submit
+from .factories import MembershipFactory
+from .test_browser_resident import MINIMAL, complete, demo, start_and_consent  # noqa: F401
+from .test_browser_staff import label, make_manager, sign_in, url, visit, with_password
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
+
+
+def figures(page, link_label):
+    section = page.locator("section.prompt-block").filter(has_text=link_label)
+    return {
+        name: section.locator(f'[data-figure="{name}"]').inner_text()
+        for name in ("started", "consented", "completed", "rate")
+    }
+
+
+def test_manager_runs_an_event_link_from_flyer_to_closing(live_server, new_page, demo):  # noqa: F811
+    organization = Organization.objects.filter(kind=Organization.Kind.CBO).order_by("pk")[0]
+    manager = make_manager(organization)
+    page, problems = new_page(viewport=DESKTOP)
+    sign_in(page, live_server, manager.email)
+
+    # A new link for an event.
+    visit(page, live_server, "/staff/links/")
+    submit(page, page.get_by_role("link", name="New survey link", exact=True))
+    assert_no_axe_violations(page)
+    page.get_by_label(label("Event or site")).fill("Pilsen library, 12 May")
+    page.get_by_label("Web", exact=True).check()
+    submit(page, page.get_by_role("button", name="Create the link", exact=True))
+    assert page.url == url(live_server, "/staff/links/")
+    link = CollectionLink.objects.get(label="Pilsen library, 12 May")
+    assert (link.organization, link.status, link.kind) == (organization, "active", "web")
+    assert figures(page, "Pilsen library, 12 May") == {
+        "started": "0",
+        "consented": "0",
+        "completed": "0",
+        "rate": "–",
+    }
+    assert_no_axe_violations(page)
+
+    # Its flyer invites people to scan.
+    section = page.locator("section.prompt-block").filter(has_text="Pilsen library, 12 May")
+    submit(page, section.get_by_role("link", name="Printable flyer", exact=True))
+    assert "Scan the code or open the link." in page.locator("main").inner_text()
+    assert page.locator("img.qr-main").count() == 1
+    assert_no_axe_violations(page)
+
+    # A resident completes the survey through it, in Spanish, on a phone.
+    resident, resident_problems = new_page(viewport=PHONE)
+    resident.goto(live_server.url + reverse("short_link", args=[link.short_code]))
+    resident.goto(resident.url.replace("/en/", "/es/", 1))
+    start_and_consent(resident, "es")
+    complete(resident, "es", MINIMAL)
+    stored = Response.objects.get(link=link)
+    assert (stored.organization, stored.language) == (organization, "es")
+
+    # The link's figures changed.
+    visit(page, live_server, "/staff/links/")
+    assert figures(page, "Pilsen library, 12 May") == {
+        "started": "1",
+        "consented": "1",
+        "completed": "1",
+        "rate": "100 %",
+    }
+
+    # The manager closes it; the flyer now says the survey has ended.
+    section = page.locator("section.prompt-block").filter(has_text="Pilsen library, 12 May")
+    submit(page, section.get_by_role("button", name="Close", exact=True))
+    assert page.get_by_role("status").filter(has_text="The link is closed.").count() == 1
+    link.refresh_from_db()
+    assert link.status == "closed"
+    visit(page, live_server, reverse("surveys:flyer", args=[link.token]))
+    text = page.locator("main").inner_text()
+    assert "This survey has ended." in text and "Scan the code" not in text
+    assert page.locator("img").count() == 0
+    assert_no_axe_violations(page)
+    resident.goto(live_server.url + link.get_absolute_url())
+    assert "This survey has ended." in resident.locator("main").inner_text()
+    problems.assert_clean()
+    resident_problems.assert_clean()
+
+
+def test_staff_types_an_under_18_paper_and_sees_it_stored_as_ineligible(
+    live_server,
+    new_page,
+    demo,  # noqa: F811
+):
+    organization = Organization.objects.filter(kind=Organization.Kind.CBO).order_by("pk")[0]
+    staff = with_password(
+        MembershipFactory(organization=organization, role=Membership.Role.STAFF).user
+    )
+    page, problems = new_page(viewport=DESKTOP)
+    sign_in(page, live_server, staff.email)
+    visit(page, live_server, reverse("workspace:paper_entry", args=[demo.code]))
+    page.get_by_label(label("Serial number on the paper")).fill("17")
+    page.get_by_label(label("Batch")).fill("Fair")
+    page.locator('input[name="q-age_18_plus"][value="no"]').check()
+    page.locator('input[name="q-live_work_chicago"][value="live"]').check()
+    submit(page, page.get_by_role("button", name="Save and enter the next one"))
+    message = page.get_by_role("status").filter(has_text="not eligible")
+    assert message.count() == 1
+    assert "Stored questionnaire 17 of batch Fair as excluded" in message.inner_text()
+    stored = Response.objects.get(paper_serial="17")
+    assert (stored.status, stored.exclusion_reason) == ("excluded", "ineligible")
+    assert_no_axe_violations(page)
+    problems.assert_clean()
