@@ -225,6 +225,38 @@ def test_demo_loader_twice_gives_same_counts(settings):
     ]
 
 
+@pytest.mark.parametrize("port", ["abc", "0", "70000"])
+def test_make_run_refuses_a_port_that_is_not_one(port):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bin" / "run.py")],
+        env={**os.environ, "PORT": port},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"PORT must be a number from 1 to 65535, not '{port}'." in done.stderr
+
+
+@pytest.mark.django_db
+def test_demo_loader_prints_one_organizations_links_on_the_given_port(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", base_url="http://127.0.0.1:8013", stdout=out)
+    printed = out.getvalue()
+    lines = [line for line in printed.splitlines() if "Resident survey of" in line]
+    assert len(lines) == 3
+    tokens = {line.rsplit("/", 2)[-2] for line in lines}
+    assert len(tokens) == 1
+    link = CollectionLink.objects.get(token=tokens.pop())
+    for line, prefix in zip(lines, ("/en/", "/es/", "/zh-hans/"), strict=True):
+        assert f"Resident survey of {link.organization.name} (" in line
+        assert f": http://127.0.0.1:8013{prefix}" in line
+    assert "127.0.0.1:8000" not in printed
+    assert "zh-hans" in link.instrument.languages
+    assert link.started >= link.consented >= link.responses.count() > 0
+
+
 @pytest.mark.django_db
 def test_demo_loader_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False

@@ -453,6 +453,40 @@ def test_traditional_chinese_browsers_get_traditional_when_offered(client, setti
     assert page["Location"] == "/zh-hant/"
 
 
+@pytest.mark.parametrize(
+    "prefix, offered",
+    [
+        ("zh", "zh-hans"),
+        ("zh-tw", "zh-hans"),
+        ("zh-TW", "zh-hans"),
+        ("ZH-HANS", "zh-hans"),
+        ("ES", "es"),
+        ("es-mx", "es"),
+        ("EN", "en"),
+    ],
+)
+def test_language_prefix_not_offered_as_written_redirects_to_offered_one(
+    client, link, prefix, offered
+):
+    page = client.get(f"/{prefix}/s/{link.token}/consent/?x=1")
+    assert page.status_code == 302
+    assert page["Location"] == f"/{offered}/s/{link.token}/consent/?x=1"
+    assert client.get(page["Location"]).status_code == 200
+
+
+def test_traditional_chinese_prefix_goes_to_traditional_when_offered(client, link, settings):
+    settings.LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+    settings.OFFERED_LANGUAGES = ["en", "zh-hans", "zh-hant"]
+    page = client.get(f"/zh-tw/s/{link.token}/")
+    assert page["Location"] == f"/zh-hant/s/{link.token}/"
+
+
+@pytest.mark.parametrize("path", ["/fr/s/nothing/", "/zh/no-such-page/", "/staff/nope/"])
+def test_unknown_pages_under_language_prefixes_stay_not_found(client, path):
+    page = client.get(path, follow=True)
+    assert page.status_code == 404
+
+
 def test_short_code_redirects_to_link_in_browser_language(client, link):
     page = client.get(f"/l/{link.short_code.upper()}", HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 302

@@ -1,3 +1,4 @@
+import os
 import random
 import uuid
 from datetime import datetime, time, timedelta
@@ -59,8 +60,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="Do not print the demo logins."
         )
+        parser.add_argument(
+            "--base-url",
+            help="Where the site is served, for the printed links (default: port $PORT or 8000).",
+        )
 
-    def handle(self, *args, force=False, quiet_logins=False, **options):
+    def handle(self, *args, force=False, quiet_logins=False, base_url=None, **options):
+        base_url = base_url or f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. Demo accounts have public passwords; "
@@ -74,6 +80,7 @@ class Command(BaseCommand):
             self.load_sessions(guide, cbos, members)
             links, kiosk = self.load_links(survey, cbos)
             created = self.load_responses(survey, cbos, links, kiosk, members, facilitator)
+            self.load_link_figures()
         self.stdout.write(
             f"Demo data: {len(cbos)} organizations and the facilitator, "
             f"{User.objects.filter(email__endswith='@demo.example.org').count()} accounts, "
@@ -81,7 +88,13 @@ class Command(BaseCommand):
             f"{created} responses added "
             f"({Response.objects.filter(instrument=survey).count()} in all)."
         )
-        self.print_summary(links, kiosk, cbos, show_logins=settings.DEBUG and not quiet_logins)
+        self.print_summary(
+            links,
+            kiosk,
+            cbos,
+            show_logins=settings.DEBUG and not quiet_logins,
+            base_url=base_url.rstrip("/"),
+        )
 
     def load_organizations(self):
         areas = {a.number: a for a in Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)}
@@ -287,6 +300,17 @@ class Command(BaseCommand):
         )
         return links, kiosk
 
+    def load_link_figures(self):
+        """Started and consented counters in line with each link's responses: about one in
+        six who answer the consent page decline, one in five who agree never finish."""
+        from django.db.models import Count
+
+        for link in CollectionLink.objects.annotate(stored=Count("responses")):
+            consented = link.stored + link.stored // 5
+            CollectionLink.objects.filter(pk=link.pk).update(
+                consented=consented, started=consented + consented // 6
+            )
+
     def load_responses(self, survey, cbos, links, kiosk, members, facilitator):
         ids = [uuid.uuid5(RESPONSE_NAMESPACE, f"demo-response-{i}") for i in range(RESPONSE_COUNT)]
         existing = set(Response.objects.filter(pk__in=ids).values_list("pk", flat=True))
@@ -396,24 +420,28 @@ class Command(BaseCommand):
                 ]
         return answers
 
-    def print_summary(self, links, kiosk, cbos, show_logins):
-        first = links[cbos[0].pk]
-        chinatown = next((links[o.pk] for o in cbos if "zh-hans" in o.demo_languages), first)
-        self.stdout.write("\nOpen these:")
-        for code, label, link in (
-            ("en", "Resident survey (English)", first),
-            ("es", "Resident survey (Spanish)", first),
-            ("zh-hans", "Resident survey (Chinese)", chinatown),
-        ):
+    def print_summary(self, links, kiosk, cbos, show_logins, base_url):
+        # One organization's link in each language, so the three are the same survey of the
+        # same organization: the one whose languages include Chinese.
+        chinatown = next((o for o in cbos if "zh-hans" in o.demo_languages), cbos[0])
+        link = links[chinatown.pk]
+        self.stdout.write(f"\nOpen these (links of {chinatown.name}):")
+        for code, label in (("en", "English"), ("es", "Spanish"), ("zh-hans", "Chinese")):
             with translation.override(code):
-                self.stdout.write(f"  {label}: http://127.0.0.1:8000{link.get_absolute_url()}")
-        self.stdout.write(f"  Short link: http://127.0.0.1:8000{first.get_short_url()}")
-        with translation.override("en"):
-            self.stdout.write(f"  Kiosk link: http://127.0.0.1:8000{kiosk.get_absolute_url()}")
+                self.stdout.write(
+                    f"  Resident survey of {chinatown.name} ({label}): "
+                    f"{base_url}{link.get_absolute_url()}"
+                )
         self.stdout.write(
-            f"  Staff sign-in (CBO workspace): http://127.0.0.1:8000{reverse('login')}"
+            f"  Short link of {chinatown.name} (follows the phone's language): "
+            f"{base_url}{link.get_short_url()}"
         )
-        self.stdout.write(f"  Facilitator's admin: http://127.0.0.1:8000{reverse('admin:index')}")
+        with translation.override("en"):
+            self.stdout.write(
+                f"  Kiosk link of {kiosk.organization.name}: {base_url}{kiosk.get_absolute_url()}"
+            )
+        self.stdout.write(f"  Staff sign-in (CBO workspace): {base_url}{reverse('login')}")
+        self.stdout.write(f"  Facilitator's admin: {base_url}{reverse('admin:index')}")
         if show_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             self.stdout.write(f"  Facilitator: {FACILITATOR_EMAIL}")
