@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from reversion.models import Version
 
 from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
@@ -273,6 +274,18 @@ def as_id(value):
     return None
 
 
+def with_another_quote_box(data, prompt_code):
+    """The posted form with one more empty quote box for a prompt ("Add a quote box" without
+    JavaScript): nothing is saved, everything typed comes back."""
+    key = f"quotes-{prompt_code}-TOTAL_FORMS"
+    total = as_id(data.get(key, "")) or 0
+    if key not in data or total >= QuoteFormSet.max_num:
+        return data
+    data = data.copy()
+    data[key] = str(total + 1)
+    return data
+
+
 def session_form_page(request, session, organization):
     guide_id = as_id(request.POST.get("guide") or request.GET.get("guide")) or session.guide_id
     guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE, pk=guide_id).first()
@@ -283,8 +296,10 @@ def session_form_page(request, session, organization):
         if guide and session._state.adding:
             session.guide = guide
     data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "")
+    if data is not None and action.startswith("add-quote:"):
+        data = with_another_quote_box(data, action.removeprefix("add-quote:"))
     form, prompts = session_forms(request, session, guide, organization, data)
-    action = request.POST.get("action")
     if request.method == "POST" and action in {"save", "complete"}:
         valid = form.is_valid() and all(
             b["notes"].is_valid() and b["quotes"].is_valid() for b in prompts
@@ -394,7 +409,6 @@ def session_detail(request, pk):
         {"prompt": p, "note": notes.get(p.pk), "quotes": quotes.get(p.pk, [])}
         for p in guide_prompts(session.guide)
     ]
-    membership = request.user.membership
     return render(
         request,
         "staff/session_detail.html",
@@ -403,11 +417,28 @@ def session_detail(request, pk):
             "prompts": prompts,
             "facilitators": list(session.facilitators.all()),
             "note_takers": list(session.note_takers.all()),
-            "can_see_history": request.user.is_facilitator
-            or (membership and membership.can_manage_members),
+            "can_see_history": can_see_history(request.user, session),
             "saved_key": f"session-{session.pk}",
         },
     )
+
+
+def can_see_history(user, session):
+    """Managers and the facilitator, and staff who recorded or edited this session."""
+    membership = user.membership
+    if user.is_facilitator or (membership and membership.can_manage_members):
+        return True
+    return (
+        session.created_by_id == user.pk
+        or Version.objects.get_for_object(session).filter(revision__user=user).exists()
+    )
+
+
+def language_name(code):
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def revision_snapshot(revision, prompts_by_id):
@@ -438,7 +469,9 @@ def revision_snapshot(revision, prompts_by_id):
         value = session_fields.get(field)
         if field == "held_on" and isinstance(value, str):
             value = parse_date(value)
-        if isinstance(value, list):
+        if field == "languages" and isinstance(value, list):
+            value = ", ".join(language_name(code) for code in value)
+        elif isinstance(value, list):
             value = ", ".join(value)
         snapshot[str(label)] = "" if value is None else str(value)
     for question_id, prompt in prompts_by_id.items():
@@ -456,10 +489,8 @@ def revision_snapshot(revision, prompts_by_id):
 def session_history(request, pk):
     """Every save, newest first: who, when, and what changed, old and new side by side."""
     session = get_session(request, pk)
-    membership = request.user.membership
-    if not (request.user.is_facilitator or (membership and membership.can_manage_members)):
+    if not can_see_history(request.user, session):
         raise PermissionDenied
-    from reversion.models import Version
 
     versions = (
         Version.objects.get_for_object(session)

@@ -5,12 +5,20 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Membership, Organization
-from surveys.models import CollectionLink, Response
+from surveys.models import CollectionLink, ListeningSession, Response
 
 from .browser import DESKTOP, PHONE, assert_no_axe_violations, submit
 from .factories import MembershipFactory
 from .test_browser_resident import MINIMAL, complete, demo, start_and_consent  # noqa: F401
-from .test_browser_staff import label, make_manager, sign_in, url, visit, with_password
+from .test_browser_staff import (
+    label,
+    make_guide,
+    make_manager,
+    sign_in,
+    url,
+    visit,
+    with_password,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -115,4 +123,27 @@ def test_staff_types_an_under_18_paper_and_sees_it_stored_as_ineligible(
     stored = Response.objects.get(paper_serial="17")
     assert (stored.status, stored.exclusion_reason) == ("excluded", "ineligible")
     assert_no_axe_violations(page)
+    problems.assert_clean()
+
+
+def test_quote_box_added_without_saving_first(live_server, new_page, org_a):
+    guide, prompts = make_guide()
+    staff = with_password(MembershipFactory(organization=org_a, role=Membership.Role.STAFF).user)
+    page, problems = new_page(viewport=DESKTOP)
+    sign_in(page, live_server, staff.email)
+    visit(page, live_server, "/staff/sessions/new/")
+    for n in range(2):
+        page.locator(f'[name="quotes-feel_safe-{n}-text"]').fill(f"Quote {n + 1}")
+    before = page.url
+    page.locator('[data-add-quote="quotes-feel_safe"]').click()
+    assert page.url == before
+    third = page.locator('[name="quotes-feel_safe-2-text"]')
+    assert third.evaluate("element => element === document.activeElement")
+    assert page.get_by_label("Quote", exact=False).count() >= 5
+    third.fill("Quote 3")
+    assert_no_axe_violations(page)
+    page.locator("#id_notes-feel_safe-summary").fill("Summary")
+    submit(page, page.get_by_role("button", name="Save as draft", exact=True))
+    session = ListeningSession.objects.get()
+    assert list(session.quotes.values_list("text", flat=True)) == ["Quote 1", "Quote 2", "Quote 3"]
     problems.assert_clean()

@@ -13,6 +13,7 @@ from surveys.models import (
 )
 
 from .factories import (
+    MembershipFactory,
     make_response,
 )
 
@@ -170,7 +171,8 @@ def test_history_keeps_every_save_side_by_side(client, staff_a, manager_a, guide
     edit = {**data, "quotes-safety-0-text": "We need more lights at night."}
     edit.pop("form_key")
     client.post(reverse("workspace:session_edit", args=[session.pk]), edit)
-    assert client.get(reverse("workspace:session_history", args=[session.pk])).status_code == 403
+    # Staff who edited it see its history.
+    assert client.get(reverse("workspace:session_history", args=[session.pk])).status_code == 200
 
     client.force_login(manager_a)
     page = client.get(reverse("workspace:session_history", args=[session.pk]))
@@ -188,6 +190,72 @@ def test_history_keeps_every_save_side_by_side(client, staff_a, manager_a, guide
     html = page.content.decode()
     assert '<td class="diff-old">“We need more ligths at night.”</td>' in html
     assert '<td class="diff-new">“We need more lights at night.”</td>' in html
+
+
+def test_session_history_for_staff_only_after_they_edited_it(client, staff_a, manager_a, guide):
+    colleague = MembershipFactory(organization=staff_a.membership.organization).user
+    client.force_login(manager_a)
+    data = session_post(guide, manager_a)
+    client.post(reverse("workspace:session_new"), data)
+    session = ListeningSession.objects.get()
+    history = reverse("workspace:session_history", args=[session.pk])
+    client.force_login(staff_a)
+    assert client.get(history).status_code == 403
+    assert "History of changes" not in client.get(
+        reverse("workspace:session", args=[session.pk])
+    ).content.decode("utf-8")
+    edit = {**data, "place": "Library"}
+    edit.pop("form_key")
+    client.post(reverse("workspace:session_edit", args=[session.pk]), edit)
+    assert client.get(history).status_code == 200
+    assert "History of changes" in client.get(
+        reverse("workspace:session", args=[session.pk])
+    ).content.decode("utf-8")
+    client.force_login(colleague)
+    assert client.get(history).status_code == 403
+
+
+def test_add_quote_box_without_javascript_keeps_everything_and_saves_nothing(
+    client, staff_a, guide
+):
+    client.force_login(staff_a)
+    data = session_post(
+        guide,
+        staff_a,
+        action="add-quote:safety",
+        **{"quotes-safety-1-text": "Second quote", "quotes-safety-1-descriptor": "elder"},
+    )
+    page = client.post(reverse("workspace:session_new"), data)
+    assert page.status_code == 200
+    assert ListeningSession.objects.count() == 0
+    body = page.content.decode()
+    assert 'name="quotes-safety-TOTAL_FORMS" value="3"' in body
+    assert 'name="quotes-police-TOTAL_FORMS" value="2"' in body
+    assert 'name="quotes-safety-2-text"' in body
+    assert "Second quote" in body and "Summary about safety" in body
+    assert "error-summary" not in body
+    data["quotes-safety-TOTAL_FORMS"] = "3"
+    data["quotes-safety-2-text"] = "Third quote"
+    data["action"] = "save"
+    client.post(reverse("workspace:session_new"), data)
+    assert list(ListeningSession.objects.get().quotes.values_list("text", flat=True)) == [
+        "Second quote",
+        "Third quote",
+    ]
+
+
+def test_session_languages_are_shown_by_name_in_readers_language(client, staff_a, guide):
+    client.force_login(staff_a)
+    client.post(
+        reverse("workspace:session_new"), session_post(guide, staff_a, languages=["es", "zh-hans"])
+    )
+    session = ListeningSession.objects.get()
+    page = client.get(reverse("workspace:session", args=[session.pk])).content.decode()
+    assert "Spanish, Simplified Chinese" in page
+    staff_a.preferred_language = "es"
+    staff_a.save()
+    page = client.get(reverse("workspace:session", args=[session.pk])).content.decode()
+    assert "español, chino simplificado" in page.lower()
 
 
 def test_session_list_filters_and_searches_own_sessions_only(client, staff_a, staff_b, guide):
