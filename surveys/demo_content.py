@@ -226,9 +226,9 @@ SURVEY = {
         zh_hans="2026年社区安全问卷调查",
     ),
     "description": _t(
-        en="Tell us what helps you feel safe and what you want from policing in your neighborhood. It takes about 10 minutes.",
-        es="Cuéntenos qué le ayuda a sentirse seguro/a y qué espera de la policía en su vecindario. Toma unos 10 minutos.",
-        zh_hans="请告诉我们，什么能让您感到安全，以及您希望社区警务是什么样子。填写大约需要10分钟。",
+        en="Tell us what helps you feel safe and what you want from policing in your neighborhood.",
+        es="Cuéntenos qué le ayuda a sentirse seguro/a y qué espera de la policía en su vecindario.",
+        zh_hans="请告诉我们，什么能让您感到安全，以及您希望社区警务是什么样子。",
     ),
     "intro": _t(
         en=(

@@ -3,6 +3,7 @@ and a paper questionnaire from someone under 18."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from organizations.models import Membership, Organization
 from surveys.models import CollectionLink, ListeningSession, Response
@@ -18,6 +19,7 @@ from .test_browser_staff import (
     url,
     visit,
     with_password,
+    workspace_data,  # noqa: F401
 )
 
 pytestmark = [
@@ -146,4 +148,59 @@ def test_quote_box_added_without_saving_first(live_server, new_page, org_a):
     submit(page, page.get_by_role("button", name="Save as draft", exact=True))
     session = ListeningSession.objects.get()
     assert list(session.quotes.values_list("text", flat=True)) == ["Quote 1", "Quote 2", "Quote 3"]
+    problems.assert_clean()
+
+
+def overflow(page):
+    """How far the page is wider than the screen (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_staff_pages_fit_a_phone_without_sideways_scrolling(
+    live_server,
+    new_page,
+    workspace_data,  # noqa: F811
+):
+    page, problems = new_page(viewport=PHONE)
+    sign_in(page, live_server, workspace_data["manager"].email)
+    session = workspace_data["session"]
+    widths = {}
+    for path in (
+        "/staff/",
+        "/staff/links/",
+        "/staff/links/new/",
+        "/staff/sessions/",
+        f"/staff/sessions/{session.pk}/",
+        f"/staff/sessions/{session.pk}/history/",
+        "/staff/responses/",
+        f"/staff/responses/{workspace_data['response'].pk}/",
+        "/staff/paper/",
+        "/staff/team/",
+        "/staff/results/",
+    ):
+        visit(page, live_server, path)
+        widths[path] = overflow(page)
+    assert widths == {path: 0 for path in widths}
+    problems.assert_clean()
+
+
+def test_resident_choice_rows_are_at_least_44_px_tall(live_server, new_page, link):
+    page, problems = new_page(viewport=PHONE)
+    with translation.override("en"):
+        page.goto(live_server.url + reverse("surveys:consent", args=[link.token]))
+    submit(page, page.get_by_role("button", name="I agree, start the survey", exact=True))
+    heights = page.evaluate(
+        "Array.from(document.querySelectorAll('#step-form .form-check'))"
+        ".map(row => row.getBoundingClientRect().height)"
+    )
+    assert len(heights) >= 2
+    assert min(heights) >= 44
+    # The label fills the row: a tap anywhere on it chooses.
+    label_heights = page.evaluate(
+        "Array.from(document.querySelectorAll('#step-form .form-check-label'))"
+        ".map(label => label.getBoundingClientRect().height)"
+    )
+    assert min(label_heights) >= 44
+    assert overflow(page) == 0
+    assert_no_axe_violations(page)
     problems.assert_clean()

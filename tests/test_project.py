@@ -255,6 +255,10 @@ def test_demo_loader_prints_one_organizations_links_on_the_given_port(settings):
     assert "127.0.0.1:8000" not in printed
     assert "zh-hans" in link.instrument.languages
     assert link.started >= link.consented >= link.responses.count() > 0
+    # The start page says how long it takes; the description does not say it again.
+    survey = link.instrument
+    for text in (survey.description_en, survey.description_es, survey.description_zh_hans):
+        assert "minut" not in text and "分钟" not in text
 
 
 @pytest.mark.django_db

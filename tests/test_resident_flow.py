@@ -487,6 +487,16 @@ def test_unknown_pages_under_language_prefixes_stay_not_found(client, path):
     assert page.status_code == 404
 
 
+def test_start_page_says_how_long_once_with_one_language_switcher(client, link):
+    link.instrument.description_en = "Tell us what helps you feel safe."
+    link.instrument.estimated_minutes = 10
+    link.instrument.save()
+    html = client.get(flow_url(link, "start")).content.decode()
+    assert html.count("It takes about 10 minutes.") == 1
+    assert html.count('class="language-switcher"') == 1
+    assert html.count('hreflang="es"') == 1
+
+
 def test_short_code_redirects_to_link_in_browser_language(client, link):
     page = client.get(f"/l/{link.short_code.upper()}", HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 302
