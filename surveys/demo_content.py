@@ -51,6 +51,7 @@ ORGANIZATIONS = [
     {
         "slug": "demo-chinatown-safety-circle",
         "name": "Demo: Chinatown Community Safety Circle",
+        "name_zh_hans": "示范：华埠社区安全圈",
         "home_area": 34,  # Armour Square (Chinatown)
         "languages": ["zh_hans", "en"],
         "contact_line": _t(
@@ -1316,4 +1317,16 @@ SAMPLE_SESSION_NOTES = {
             {"text": "Please have people who speak our language. Then we can help you too.", "descriptor": "older adult, Chinese-language session (interpreted)"},
         ],
     },
+}
+
+# Common Chinese names of a few community areas (Chinatown lies in Armour Square); the others
+# show their English name, marked as English.
+AREA_NAMES_ZH_HANS = {
+    7: "林肯公园",
+    32: "卢普区",
+    33: "近南区",
+    34: "阿默广场（华埠）",
+    41: "海德公园",
+    59: "麦金利公园",
+    60: "布里奇波特",
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from organizations.models import Membership, Organization, User
+from organizations.models import Area, Membership, Organization, User
 from surveys.models import Answer, CollectionLink, Instrument, Question, Response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +255,11 @@ def test_demo_loader_prints_one_organizations_links_on_the_given_port(settings):
     assert "127.0.0.1:8000" not in printed
     assert "zh-hans" in link.instrument.languages
     assert link.started >= link.consented >= link.responses.count() > 0
+    # Names in English for every organization and area; Chinese where a common one exists.
+    assert link.organization.name_zh_hans == "示范：华埠社区安全圈"
+    assert not Organization.objects.filter(name_en__isnull=True).exists()
+    assert not Area.objects.filter(name_en__isnull=True).exists()
+    assert Area.objects.get(kind="community_area", number=34).name_zh_hans == "阿默广场（华埠）"
     # The start page says how long it takes; the description does not say it again.
     survey = link.instrument
     for text in (survey.description_en, survey.description_es, survey.description_zh_hans):

@@ -96,12 +96,19 @@ class Command(BaseCommand):
             base_url=base_url.rstrip("/"),
         )
 
+    def load_area_names(self, areas):
+        for number, name in demo_content.AREA_NAMES_ZH_HANS.items():
+            if number in areas:
+                Area.objects.filter(pk=areas[number].pk).update(name_zh_hans=name)
+
     def load_organizations(self):
         areas = {a.number: a for a in Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)}
+        self.load_area_names(areas)
         facilitator_org, _ = Organization.objects.update_or_create(
             slug=demo_content.FACILITATOR["slug"],
             defaults={
                 "name": demo_content.FACILITATOR["name"],
+                "name_en": demo_content.FACILITATOR["name"],
                 "kind": Organization.Kind.FACILITATOR,
                 **translated("contact_line", demo_content.FACILITATOR["contact_line"]),
             },
@@ -112,6 +119,8 @@ class Command(BaseCommand):
                 slug=data["slug"],
                 defaults={
                     "name": data["name"],
+                    "name_en": data["name"],
+                    "name_zh_hans": data.get("name_zh_hans"),
                     "kind": Organization.Kind.CBO,
                     "home_area": areas.get(data["home_area"]),
                     **translated("contact_line", data["contact_line"]),
@@ -425,20 +434,20 @@ class Command(BaseCommand):
         # same organization: the one whose languages include Chinese.
         chinatown = next((o for o in cbos if "zh-hans" in o.demo_languages), cbos[0])
         link = links[chinatown.pk]
-        self.stdout.write(f"\nOpen these (links of {chinatown.name}):")
+        name = chinatown.name_en  # the console speaks English, whatever the link's language
+        self.stdout.write(f"\nOpen these (links of {name}):")
         for code, label in (("en", "English"), ("es", "Spanish"), ("zh-hans", "Chinese")):
             with translation.override(code):
                 self.stdout.write(
-                    f"  Resident survey of {chinatown.name} ({label}): "
-                    f"{base_url}{link.get_absolute_url()}"
+                    f"  Resident survey of {name} ({label}): {base_url}{link.get_absolute_url()}"
                 )
         self.stdout.write(
-            f"  Short link of {chinatown.name} (follows the phone's language): "
+            f"  Short link of {name} (follows the phone's language): "
             f"{base_url}{link.get_short_url()}"
         )
         with translation.override("en"):
             self.stdout.write(
-                f"  Kiosk link of {kiosk.organization.name}: {base_url}{kiosk.get_absolute_url()}"
+                f"  Kiosk link of {kiosk.organization.name_en}: {base_url}{kiosk.get_absolute_url()}"
             )
         self.stdout.write(f"  Staff sign-in (CBO workspace): {base_url}{reverse('login')}")
         self.stdout.write(f"  Facilitator's admin: {base_url}{reverse('admin:index')}")
