@@ -25,6 +25,7 @@ from .models import (
     Section,
     SessionQuote,
     StructureFrozen,
+    Target,
 )
 
 
@@ -253,6 +254,21 @@ class CollectionLinkAdmin(admin.ModelAdmin):
             reverse("surveys:flyer", kwargs={"token": link.token}),
             _("Printable flyer"),
         )
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """The facilitator's targets: completed surveys per organization and instrument, overall
+    or per community area or language. Progress shows on the workspace home."""
+
+    list_display = ["organization", "instrument", "area", "language", "completed"]
+    list_editable = ["completed"]
+    list_filter = ["organization", "instrument"]
+    autocomplete_fields = ["area"]
+    list_select_related = ["organization", "instrument", "area"]
+
+    def get_queryset(self, request):
+        return Target.objects.visible_to(request.user)
 
 
 class AnswerInline(admin.TabularInline):

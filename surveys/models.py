@@ -952,6 +952,121 @@ def store_response(*, response, answers):
     return True
 
 
+class TargetQuerySet(OrganizationScopedQuerySet):
+    def progress(self, responses):
+        """Each target with its count of completed (included) responses: four queries in all,
+        however many targets, areas, languages and responses there are.
+
+        `responses` is the included responses the reader may see (already scoped)."""
+        targets = list(self.select_related("organization", "instrument", "area"))
+        instruments = {t.instrument_id for t in targets}
+        mine = responses.filter(instrument_id__in=instruments)
+        keys = ("organization_id", "instrument_id")
+        overall = {
+            (row["organization_id"], row["instrument_id"]): row["total"]
+            for row in mine.values(*keys).annotate(total=models.Count("id")).order_by()
+        }
+        by_area = {
+            (row["organization_id"], row["instrument_id"], row["area_id"]): row["total"]
+            for row in mine.filter(area__isnull=False)
+            .values(*keys, "area_id")
+            .annotate(total=models.Count("id"))
+            .order_by()
+        }
+        by_language = {
+            (row["organization_id"], row["instrument_id"], row["language"]): row["total"]
+            for row in mine.values(*keys, "language").annotate(total=models.Count("id")).order_by()
+        }
+        for target in targets:
+            key = (target.organization_id, target.instrument_id)
+            if target.area_id:
+                target.done = by_area.get((*key, target.area_id), 0)
+            elif target.language:
+                target.done = by_language.get((*key, target.language), 0)
+            else:
+                target.done = overall.get(key, 0)
+        return targets
+
+
+class Target(models.Model):
+    """How many completed surveys the facilitator asks of an organization for an instrument:
+    overall, or in one community area, or in one language."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("survey"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+        limit_choices_to={"kind": Instrument.Kind.SURVEY},
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("community area"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Area.Kind.COMMUNITY_AREA},
+        help_text=_("Optional: a target for one community area."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Optional: a target for one language, e.g. es."),
+    )
+    completed = models.PositiveIntegerField(_("completed surveys"))
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "instrument", "area__number", "language"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            # One target per organization, instrument and scope (overall, an area or a
+            # language), so the workspace home shows one bar for each.
+            models.UniqueConstraint(
+                fields=["organization", "instrument", "area", "language"],
+                nulls_distinct=False,
+                name="target_unique_scope",
+            ),
+            # A target is overall, per area or per language, never both at once.
+            models.CheckConstraint(
+                condition=models.Q(area__isnull=True) | models.Q(language=""),
+                name="target_area_or_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.instrument}: {self.completed}"
+
+    def clean(self):
+        super().clean()
+        if self.language and self.language not in settings.CONTENT_LANGUAGES:
+            raise ValidationError(
+                {
+                    "language": _("Use one of these language codes: %(codes)s")
+                    % {"codes": ", ".join(settings.CONTENT_LANGUAGES)}
+                }
+            )
+        if self.language and self.area_id:
+            raise ValidationError(
+                _("A target is for one community area or one language, not both.")
+            )
+
+    @property
+    def percent(self):
+        done = getattr(self, "done", 0)
+        return min(100, round(100 * done / self.completed)) if self.completed else 100
+
+
 class ListeningSession(models.Model):
     """A listening session a CBO held: when, where, who came (a count, never names), and per
     prompt of its discussion guide what was said."""

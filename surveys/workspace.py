@@ -47,6 +47,7 @@ from .models import (
     Question,
     Response,
     SessionQuote,
+    Target,
     store_response,
 )
 
@@ -87,6 +88,7 @@ def home(request):
         .order_by("-submitted_at")[:8]
     )
     recent_sessions = list(sessions.select_related("organization").order_by("-updated_at")[:5])
+    targets = scoped(Target.objects.all(), request).progress(responses)
     return render(
         request,
         "staff/home.html",
@@ -99,6 +101,9 @@ def home(request):
             "people_reached": session_totals["reached"] or 0,
             "recent_responses": recent_responses,
             "recent_sessions": recent_sessions,
+            "targets": targets,
+            # The facilitator over every organization sees them side by side.
+            "show_organization": request.organization is None,
         },
     )
 

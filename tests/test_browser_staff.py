@@ -28,6 +28,7 @@ from surveys.models import (
     PromptNote,
     Response,
     SessionQuote,
+    Target,
 )
 
 from . import browser as browser_helpers
@@ -525,6 +526,15 @@ def workspace_data(org_a, areas):
         consented=True,
     )
     response.answers.create(question=survey.questions.get(code="idea"), text="Más luz")
+    # Targets: the home page's progress bars are part of the axe walk.
+    Target.objects.create(organization=org_a, instrument=survey, completed=100)
+    Target.objects.create(
+        organization=org_a,
+        instrument=survey,
+        area=areas.get(name="Lower West Side"),
+        completed=20,
+    )
+    Target.objects.create(organization=org_a, instrument=survey, language="es", completed=30)
     response.answers.create(
         question=survey.questions.get(code="trust"),
         choice=survey.questions.get(code="trust").choices.get(code="agree"),
