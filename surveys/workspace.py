@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import reversion
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import CharField, Count, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncWeek
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from reversion.models import Version
 
 from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
+from organizations.models import Organization
 
 from .forms import (
     CollectionLinkForm,
@@ -876,4 +878,60 @@ def paper_next_url(request, code, details):
 
     return reverse("workspace:paper_entry", kwargs={"code": code}) + (
         "?" + urlencode(params) if params else ""
+    )
+
+
+# --- Paper batches ---------------------------------------------------------------------
+
+# Gaps listed per batch; a range with more is summarized ("and 120 more").
+MISSING_SHOWN = 30
+
+
+def missing_serials(serials):
+    """Numbers absent between a batch's lowest and highest numeric serial, so a lost page
+    shows; serials that are not plain numbers ("A-12") have no range and are left out."""
+    numbers = sorted({int(s) for s in serials if s and s.isascii() and s.isdigit() and len(s) < 10})
+    if len(numbers) < 2:
+        return [], 0
+    present = set(numbers)
+    missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in present]
+    return missing[:MISSING_SHOWN], max(0, len(missing) - MISSING_SHOWN)
+
+
+@workspace_view
+def paper_batches(request):
+    """The batch register: per batch who typed it, how many papers, how many excluded, and
+    the serial numbers missing from its numbered range. One grouped query."""
+    rows = list(
+        scoped(Response.objects.filter(channel=Response.Channel.PAPER), request)
+        .values("organization_id", "instrument_id", "paper_batch")
+        .annotate(
+            papers=Count("id"),
+            excluded=Count("id", filter=Q(status=Response.Status.EXCLUDED)),
+            typists=ArrayAgg(
+                Coalesce(
+                    NullIf("entered_by__full_name", Value("")),
+                    "entered_by__email",
+                    output_field=CharField(),
+                ),
+                distinct=True,
+                default=Value([]),
+            ),
+            serials=ArrayAgg("paper_serial", default=Value([])),
+            last_entered=Max("submitted_at"),
+        )
+        .order_by("-last_entered")
+    )
+    organizations = {o.pk: o for o in Organization.objects.visible_to(request.user)}
+    instruments = {
+        i.pk: i for i in Instrument.objects.filter(pk__in={row["instrument_id"] for row in rows})
+    }
+    for row in rows:
+        row["organization"] = organizations.get(row["organization_id"])
+        row["instrument"] = instruments[row["instrument_id"]]
+        row["missing"], row["more_missing"] = missing_serials(row.pop("serials"))
+    return render(
+        request,
+        "staff/paper_batches.html",
+        {"rows": rows, "show_organization": request.organization is None},
     )

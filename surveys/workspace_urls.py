@@ -18,6 +18,7 @@ urlpatterns = [
     path("responses/<uuid:pk>/exclude/", workspace.response_exclude, name="response_exclude"),
     path("responses/<uuid:pk>/include/", workspace.response_include, name="response_include"),
     path("paper/", workspace.paper, name="paper"),
+    path("paper/batches/", workspace.paper_batches, name="paper_batches"),
     path("paper/<slug:code>/print/<str:language>/", workspace.paper_print, name="paper_print"),
     path("paper/<slug:code>/enter/", workspace.paper_entry, name="paper_entry"),
 ]

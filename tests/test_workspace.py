@@ -673,3 +673,68 @@ def test_paper_print_names_organization_contact_wave_and_serial_field(
     body = client.get(reverse("workspace:paper_print", args=[survey.code, "en"])).content.decode()
     assert "<strong>Org A</strong> · Call Org A at 312-555-0100 · Wave 3" in body
     assert "Serial number (office use):" in body
+
+
+# --- Batch register ---------------------------------------------------------------------
+
+
+def paper(survey, organization, staff, batch, serial, **fields):
+    return Response.objects.create(
+        instrument=survey,
+        organization=organization,
+        channel="paper",
+        language="en",
+        entered_by=staff,
+        paper_batch=batch,
+        paper_serial=serial,
+        **fields,
+    )
+
+
+def test_batch_register_counts_papers_excluded_typists_and_missing_serials(
+    client, staff_a, manager_a, staff_b, survey
+):
+    org = staff_a.membership.organization
+    for serial in ("1", "2", "4", "7"):
+        paper(survey, org, staff_a, "Fair", serial)
+    paper(survey, org, manager_a, "Fair", "3", status="excluded", exclusion_reason="ineligible")
+    paper(survey, org, staff_a, "Library", "A-1")
+    paper(survey, staff_b.membership.organization, staff_b, "Other org batch", "9")
+    client.force_login(staff_a)
+    page = client.get(reverse("workspace:paper_batches"))
+    rows = {row["paper_batch"]: row for row in page.context["rows"]}
+    assert set(rows) == {"Fair", "Library"}
+    fair = rows["Fair"]
+    assert (fair["papers"], fair["excluded"], fair["missing"], fair["more_missing"]) == (
+        5,
+        1,
+        [5, 6],
+        0,
+    )
+    assert sorted(fair["typists"]) == sorted([str(staff_a), str(manager_a)])
+    assert rows["Library"]["missing"] == []
+    body = page.content.decode()
+    assert '<td data-figure="missing">5, 6</td>' in body
+    assert "Other org batch" not in body
+
+
+def test_batch_register_summarizes_a_long_gap(client, staff_a, survey):
+    org = staff_a.membership.organization
+    paper(survey, org, staff_a, "Big", "1")
+    paper(survey, org, staff_a, "Big", "100")
+    client.force_login(staff_a)
+    body = client.get(reverse("workspace:paper_batches")).content.decode()
+    assert "28, 29, 30, 31 and 68 more" in body
+
+
+@pytest.mark.parametrize("batches", [1, 15])
+def test_batch_register_query_count_does_not_grow(
+    client, staff_a, survey, batches, django_assert_max_num_queries
+):
+    org = staff_a.membership.organization
+    for n in range(batches):
+        for serial in range(1, 4):
+            paper(survey, org, staff_a, f"B{n}", str(serial))
+    client.force_login(staff_a)
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("workspace:paper_batches")).status_code == 200

@@ -156,6 +156,7 @@ def list_urls(survey):
         reverse("findings:crosstab") + "?rows=organization&cols=channel",
         reverse("findings:crosstab_csv") + "?rows=organization&cols=channel",
         reverse("workspace:paper"),
+        reverse("workspace:paper_batches"),
         reverse("workspace:paper_print", args=[survey.code, "en"]),
         reverse("workspace:paper_entry", args=[survey.code]),
     ]
