@@ -778,3 +778,30 @@ class ResponseFilterForm(QuerysetFilterForm):
         # Options of a select hold text only.
         self.fields["language"].choices = [("", _("Any")), *language_choices(marked=False)]
         self.fields["status"].choices = [("", _("Any")), *Response.Status.choices]
+
+
+class SecondEntryDetailsForm(LengthLimitedForm):
+    """Which paper is typed a second time: the batch and serial number of its first entry."""
+
+    paper_batch = forms.CharField(label=_("Batch"), max_length=100)
+    paper_serial = forms.CharField(label=_("Serial number on the paper"), max_length=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_lengths()
+
+    def clean_paper_serial(self):
+        return normalize_input(self.cleaned_data["paper_serial"])
+
+
+class SettleForm(forms.Form):
+    """One decision per mismatch: keep the first typing or take the second."""
+
+    CHOICES = [("first", _("Keep the first entry")), ("second", _("Take the second entry"))]
+
+    def __init__(self, *args, mismatches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for entry, code in mismatches:
+            self.fields[f"decide-{entry.pk}-{code}"] = forms.ChoiceField(
+                label=code, choices=self.CHOICES, widget=forms.RadioSelect, required=False
+            )

@@ -952,6 +952,78 @@ def store_response(*, response, answers):
     return True
 
 
+def answer_values(answers):
+    """Answers as {question code: sorted values} in plain strings, for comparing two typings
+    of one paper: stored Answer rows and a form's unsaved ones alike."""
+    values = {}
+    for answer in answers:
+        if answer.special:
+            value = f"special:{answer.special}"
+        elif answer.choice_id or answer.choice is not None:
+            value = answer.choice.code + (f": {answer.text}" if answer.text else "")
+        elif answer.area_id:
+            value = f"area:{answer.area_id}"
+        elif answer.number is not None:
+            value = f"number:{answer.number.normalize():f}"
+        else:
+            value = answer.text
+        values.setdefault(answer.question.code, []).append(value)
+    return {code: sorted(found) for code, found in values.items()}
+
+
+class SecondEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(response__in=Response.objects.visible_to(user))
+
+
+class SecondEntry(models.Model):
+    """A paper typed a second time, blind, by another person (optional double entry). Its
+    answers are kept apart from the stored response, compared with it, and each mismatch is
+    settled: keep the first typing or take the second."""
+
+    response = models.OneToOneField(
+        Response,
+        verbose_name=_("first entry"),
+        on_delete=models.CASCADE,
+        related_name="second_entry",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    # {question code: [values]} as answer_values() writes them.
+    answers = models.JSONField(_("answers"), default=dict)
+    # How many questions both typings answered alike, of all answered in either: the batch
+    # register's agreement rate is the sum of these, counted once when the second typing is
+    # stored (settling a mismatch later does not change how well the typists agreed).
+    matched = models.PositiveIntegerField(_("questions typed alike"), default=0)
+    compared = models.PositiveIntegerField(_("questions compared"), default=0)
+    # {question code: "first" | "second"} for each mismatch settled.
+    decisions = models.JSONField(_("decisions"), default=dict, blank=True)
+
+    objects = SecondEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("second entry")
+        verbose_name_plural = _("second entries")
+
+    def __str__(self):
+        return f"{self.response.paper_batch} {self.response.paper_serial}"
+
+    def mismatches(self, first):
+        """Question codes typed differently; `first` is answer_values() of the response."""
+        codes = set(first) | set(self.answers)
+        return sorted(code for code in codes if first.get(code, []) != self.answers.get(code, []))
+
+    def compare(self, first):
+        codes = set(first) | set(self.answers)
+        self.compared = len(codes)
+        self.matched = len(codes) - len(self.mismatches(first))
+
+
 class TargetQuerySet(OrganizationScopedQuerySet):
     def progress(self, responses):
         """Each target with its count of completed (included) responses: four queries in all,

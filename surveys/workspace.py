@@ -4,6 +4,7 @@ organization's objects answer 404."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import reversion
@@ -21,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
@@ -38,18 +40,23 @@ from .forms import (
     PromptNoteForm,
     QuoteFormSet,
     ResponseFilterForm,
+    SecondEntryDetailsForm,
     SessionFilterForm,
+    SettleForm,
     hidden_questions,
 )
 from .models import (
+    Answer,
     CollectionLink,
     Instrument,
     ListeningSession,
     PromptNote,
     Question,
     Response,
+    SecondEntry,
     SessionQuote,
     Target,
+    answer_values,
     store_response,
 )
 
@@ -919,6 +926,9 @@ def paper_batches(request):
             ),
             serials=ArrayAgg("paper_serial", default=Value([])),
             last_entered=Max("submitted_at"),
+            typed_twice=Count("second_entry"),
+            matched=Sum("second_entry__matched"),
+            compared=Sum("second_entry__compared"),
         )
         .order_by("-last_entered")
     )
@@ -930,8 +940,245 @@ def paper_batches(request):
         row["organization"] = organizations.get(row["organization_id"])
         row["instrument"] = instruments[row["instrument_id"]]
         row["missing"], row["more_missing"] = missing_serials(row.pop("serials"))
+        row["agreement"] = (
+            round(100 * row["matched"] / row["compared"]) if row["compared"] else None
+        )
     return render(
         request,
         "staff/paper_batches.html",
         {"rows": rows, "show_organization": request.organization is None},
+    )
+
+
+# --- Double entry ----------------------------------------------------------------------
+
+
+@workspace_view
+def paper_second_entry(request, code):
+    """Type a paper a second time, blind: nothing of the first typing is shown."""
+    organization = acting_organization(request)
+    instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
+    questions = instrument.cached_questions()
+    sections, numbers = paper_layout(instrument, questions)
+    data = request.POST if request.method == "POST" else None
+    hidden = hidden_questions(questions, data) if data else frozenset()
+    form = PaperResponseForm(questions, data, areas=community_areas(), hidden=hidden, kiosk=True)
+    details = SecondEntryDetailsForm(data, initial={"paper_batch": request.GET.get("batch", "")})
+    number_fields(form, numbers)
+    if request.method == "POST" and details.is_valid() and form.is_valid():
+        first = (
+            Response.objects.visible_to(request.user)
+            .filter(
+                organization=organization,
+                instrument=instrument,
+                channel=Response.Channel.PAPER,
+                paper_batch=details.cleaned_data["paper_batch"],
+                paper_serial=details.cleaned_data["paper_serial"],
+            )
+            .select_related("second_entry")
+            .first()
+        )
+        if first is None:
+            details.add_error(
+                "paper_serial",
+                _("No first entry of this serial number in this batch. Type it as a first entry."),
+            )
+        elif first.entered_by_id == request.user.pk:
+            details.add_error(
+                "paper_serial",
+                _("You typed this paper the first time: someone else types the second entry."),
+            )
+        elif hasattr(first, "second_entry"):
+            messages.info(request, _("This paper was already typed a second time."))
+            return redirect(second_entry_url(request, code, first.paper_batch))
+        else:
+            entry = SecondEntry(
+                response=first, entered_by=request.user, answers=answer_values(form.answers())
+            )
+            entry.compare(answer_values(first.answers.select_related("question", "choice")))
+            try:
+                entry.save()
+            except IntegrityError:
+                messages.info(request, _("This paper was already typed a second time."))
+            else:
+                messages.success(
+                    request,
+                    _("Stored the second entry of %(serial)s. Enter the next one.")
+                    % {"serial": first.paper_serial},
+                )
+            return redirect(second_entry_url(request, code, first.paper_batch))
+    rows = []
+    for section in sections:
+        items = []
+        for item in section["questions"]:
+            question = item["question"]
+            name = f"q-{question.code}"
+            if question.type == Question.Type.MATRIX:
+                items.append({**item, "field": None})
+            elif name in form.fields:
+                items.append(
+                    {
+                        **item,
+                        "field": form[name],
+                        "other": form[f"{name}-other"] if f"{name}-other" in form.fields else None,
+                        "mark": form[f"{name}-mark"] if f"{name}-mark" in form.fields else None,
+                    }
+                )
+        rows.append({"section": section["section"], "items": items})
+    error_links = []
+    if form.is_bound:
+        error_links = [
+            {"anchor": details[name].auto_id, "label": details.fields[name].label, "errors": e}
+            for name, e in details.errors.items()
+        ] + form.error_links()
+    return render(
+        request,
+        "staff/paper_second_entry.html",
+        {
+            "instrument": instrument,
+            "form": form,
+            "details": details,
+            "sections": rows,
+            "error_links": error_links,
+        },
+    )
+
+
+def second_entry_url(request, code, batch):
+    from urllib.parse import urlencode
+
+    params = {"batch": batch}
+    if request.user.is_facilitator and request.organization:
+        params["org"] = request.organization.slug
+    return reverse("workspace:paper_second_entry", kwargs={"code": code}) + "?" + urlencode(params)
+
+
+def shown_value(value, question, areas):
+    """A compared value as a person reads it: the choice's label, the area's name."""
+    if value.startswith("special:"):
+        return str(dict(Answer.Special.choices).get(value[8:], value))
+    if value.startswith("area:"):
+        area = areas.get(int(value[5:]))
+        return area.name if area else value
+    if value.startswith("number:"):
+        return value[7:]
+    choices = {c.code: c for c in (question.parent or question).choices.all()}
+    code, _sep, text = value.partition(": ")
+    if code in choices:
+        return choices[code].label + (f": {text}" if text else "")
+    return value
+
+
+def stored_answers(question, values, areas):
+    """Answer rows (unsaved) for the second typing's values of one question."""
+    answers = []
+    choices = {c.code: c for c in (question.parent or question).choices.all()}
+    for value in values:
+        if value.startswith("special:"):
+            answers.append(Answer(question=question, special=value[8:]))
+        elif value.startswith("area:"):
+            answers.append(Answer(question=question, area=areas[int(value[5:])]))
+        elif value.startswith("number:"):
+            answers.append(Answer(question=question, number=Decimal(value[7:])))
+        elif question.has_choices:
+            code, _sep, text = value.partition(": ")
+            answers.append(Answer(question=question, choice=choices[code], text=text))
+        else:
+            answers.append(Answer(question=question, text=value))
+    return answers
+
+
+@workspace_view
+def paper_batch_check(request, code):
+    """A batch's papers typed twice: mismatching answers side by side, each settled here."""
+    instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
+    batch = request.GET.get("batch", "")
+    entries = list(
+        SecondEntry.objects.visible_to(request.user)
+        .filter(response__instrument=instrument, response__paper_batch=batch)
+        .filter(
+            **({"response__organization": request.organization} if request.organization else {})
+        )
+        .select_related("response__entered_by", "entered_by")
+        .order_by("response__paper_serial")
+    )
+    if not entries:
+        raise Http404
+    questions = {q.code: q for q in instrument.cached_questions()}
+    numbers = paper_numbers(list(questions.values()))
+    areas = {a.pk: a for a in community_areas()}
+    first_answers = {}
+    for answer in Answer.objects.filter(response__in=[e.response for e in entries]).select_related(
+        "question", "choice"
+    ):
+        first_answers.setdefault(answer.response_id, []).append(answer)
+    papers, open_mismatches = [], []
+    for entry in entries:
+        first = answer_values(first_answers.get(entry.response_id, []))
+        rows = []
+        for question_code in entry.mismatches(first):
+            question = questions[question_code]
+            rows.append(
+                {
+                    "code": question_code,
+                    "number": numbers[question.pk],
+                    "question": question,
+                    "first": [
+                        shown_value(v, question, areas) for v in first.get(question_code, [])
+                    ],
+                    "second": [
+                        shown_value(v, question, areas)
+                        for v in entry.answers.get(question_code, [])
+                    ],
+                    "decision": entry.decisions.get(question_code),
+                    "field": f"decide-{entry.pk}-{question_code}",
+                }
+            )
+            if question_code not in entry.decisions:
+                open_mismatches.append((entry, question_code))
+        papers.append({"entry": entry, "rows": rows})
+    form = SettleForm(request.POST or None, mismatches=open_mismatches)
+    if request.method == "POST" and form.is_valid():
+        settled = 0
+        with transaction.atomic():
+            for entry, question_code in open_mismatches:
+                decision = form.cleaned_data.get(f"decide-{entry.pk}-{question_code}")
+                if not decision:
+                    continue
+                if decision == "second":
+                    question = questions[question_code]
+                    entry.response.answers.filter(question=question).delete()
+                    new = stored_answers(question, entry.answers.get(question_code, []), areas)
+                    for answer in new:
+                        answer.response = entry.response
+                    Answer.objects.bulk_create(new)
+                    if question.type == Question.Type.AREA:
+                        area = next((a.area for a in new if a.area_id), None)
+                        Response.objects.filter(pk=entry.response_id).update(area=area)
+                entry.decisions[question_code] = decision
+                settled += 1
+            for entry in {entry for entry, _code in open_mismatches}:
+                entry.save(update_fields=["decisions"])
+        messages.success(
+            request,
+            ngettext("%(count)s mismatch settled.", "%(count)s mismatches settled.", settled)
+            % {"count": settled},
+        )
+        return redirect(request.get_full_path())
+    for paper_rows in papers:
+        for row in paper_rows["rows"]:
+            row["bound"] = form[row["field"]] if row["field"] in form.fields else None
+    compared = sum(e.compared for e in entries)
+    matched = sum(e.matched for e in entries)
+    return render(
+        request,
+        "staff/paper_check.html",
+        {
+            "instrument": instrument,
+            "batch": batch,
+            "papers": papers,
+            "form": form,
+            "open": len(open_mismatches),
+            "agreement": round(100 * matched / compared) if compared else None,
+        },
     )

@@ -21,4 +21,6 @@ urlpatterns = [
     path("paper/batches/", workspace.paper_batches, name="paper_batches"),
     path("paper/<slug:code>/print/<str:language>/", workspace.paper_print, name="paper_print"),
     path("paper/<slug:code>/enter/", workspace.paper_entry, name="paper_entry"),
+    path("paper/<slug:code>/enter-again/", workspace.paper_second_entry, name="paper_second_entry"),
+    path("paper/<slug:code>/check/", workspace.paper_batch_check, name="paper_batch_check"),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from surveys.models import (
     ListeningSession,
     Response,
+    SecondEntry,
 )
 
 from .factories import (
@@ -738,3 +739,89 @@ def test_batch_register_query_count_does_not_grow(
     client.force_login(staff_a)
     with django_assert_max_num_queries(9):
         assert client.get(reverse("workspace:paper_batches")).status_code == 200
+
+
+# --- Double entry -----------------------------------------------------------------------
+
+
+def first_paper(client, survey, serial, answers, batch="Fair"):
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    data = {
+        "entry": entry_token(client.get(url)),
+        "paper_serial": serial,
+        "paper_batch": batch,
+        "paper_language": "en",
+        **answers,
+    }
+    assert client.post(url, data).status_code == 302
+
+
+def second_paper(client, survey, serial, answers, batch="Fair"):
+    url = reverse("workspace:paper_second_entry", args=[survey.code])
+    return client.post(url, {"paper_serial": serial, "paper_batch": batch, **answers}, follow=True)
+
+
+def test_double_entry_lists_mismatches_and_settles_them(client, staff_a, manager_a, survey, areas):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-trust": "agree", "q-idea": "Lights"})
+    first_paper(client, survey, "2", {"q-trust": "agree", "q-household": "3"})
+    client.force_login(manager_a)
+    blind = client.get(reverse("workspace:paper_second_entry", args=[survey.code]))
+    assert "Lights" not in blind.content.decode()
+    second_paper(client, survey, "1", {"q-trust": "agree", "q-idea": "Lights"})
+    page = second_paper(client, survey, "2", {"q-trust": "disagree", "q-household": "3"})
+    assert "Stored the second entry of 2." in page.content.decode()
+    first, second = SecondEntry.objects.order_by("response__paper_serial")
+    assert (first.matched, first.compared, second.matched, second.compared) == (2, 2, 1, 2)
+
+    check = reverse("workspace:paper_batch_check", args=[survey.code]) + "?batch=Fair"
+    page = client.get(check)
+    body = page.content.decode()
+    assert "Agreement: 75 % of answers typed alike, in 2 papers typed twice." in body
+    rows = [row for paper in page.context["papers"] for row in paper["rows"]]
+    assert [(row["code"], row["first"], row["second"]) for row in rows] == [
+        ("trust", ["Agree"], ["Disagree"])
+    ]
+    client.post(check, {f"decide-{second.pk}-trust": "second"})
+    stored = Response.objects.get(paper_serial="2")
+    assert list(
+        stored.answers.filter(question__code="trust").values_list("choice__code", flat=True)
+    ) == ["disagree"]
+    assert "Every mismatch of this batch is settled." in client.get(check).content.decode()
+    register = client.get(reverse("workspace:paper_batches")).content.decode()
+    assert "75 % agreement (2 typed twice)" in register
+
+
+def test_second_entry_by_the_first_typist_or_of_an_unknown_paper_is_refused(
+    client, staff_a, survey
+):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-idea": "Lights"})
+    page = second_paper(client, survey, "1", {"q-idea": "Lights"})
+    assert "someone else types the second entry" in page.content.decode()
+    page = second_paper(client, survey, "99", {"q-idea": "Lights"})
+    assert "No first entry of this serial number in this batch." in page.content.decode()
+    assert SecondEntry.objects.count() == 0
+
+
+def test_second_entry_twice_stores_once(client, staff_a, manager_a, survey):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-idea": "Lights"})
+    client.force_login(manager_a)
+    second_paper(client, survey, "1", {"q-idea": "Lights"})
+    page = second_paper(client, survey, "1", {"q-idea": "Other"})
+    assert "already typed a second time" in page.content.decode()
+    assert SecondEntry.objects.get().answers == {"idea": ["Lights"]}
+
+
+def test_batch_check_of_another_organization_is_not_found(client, staff_a, staff_b, survey):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-idea": "Lights"})
+    SecondEntry.objects.create(
+        response=Response.objects.get(), entered_by=staff_b, answers={"idea": ["x"]}
+    )
+    client.force_login(staff_b)
+    check = reverse("workspace:paper_batch_check", args=[survey.code]) + "?batch=Fair"
+    assert client.get(check).status_code == 404
+    client.force_login(staff_a)
+    assert client.get(check).status_code == 200

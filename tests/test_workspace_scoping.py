@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Membership
-from surveys.models import CollectionLink, Instrument, ListeningSession, Response
+from surveys.models import CollectionLink, Instrument, ListeningSession, Response, SecondEntry
 
 from .factories import (
     CollectionLinkFactory,
@@ -67,7 +67,13 @@ def world(org_a, org_b, survey, staff_a, manager_a, staff_b, facilitator):
             created_by=staff,
             place=f"PLACE-{key.upper()}",
         )
-        objects[key] = {"link": link, "response": response, "session": session}
+        SecondEntry.objects.create(response=response, entered_by=facilitator, answers={})
+        objects[key] = {
+            "link": link,
+            "response": response,
+            "session": session,
+            "survey": survey,
+        }
     users = {
         "anonymous": None,
         "staff_a": staff_a,
@@ -96,6 +102,12 @@ def object_urls(objects):
         ("response_exclude", "post", reverse("workspace:response_exclude", args=[response])),
         ("response_include", "post", reverse("workspace:response_include", args=[response])),
         ("link_status", "post", reverse("workspace:link_status", args=[objects["link"].token])),
+        (
+            "paper_batch_check",
+            "get",
+            reverse("workspace:paper_batch_check", args=[objects["survey"].code])
+            + f"?batch={objects['response'].paper_batch}",
+        ),
     ]
 
 
@@ -159,6 +171,7 @@ def list_urls(survey):
         reverse("workspace:paper_batches"),
         reverse("workspace:paper_print", args=[survey.code, "en"]),
         reverse("workspace:paper_entry", args=[survey.code]),
+        reverse("workspace:paper_second_entry", args=[survey.code]),
     ]
 
 
