@@ -1,6 +1,8 @@
 """Field work in a real browser: a CBO manager's own event link from creation to closing,
 and a paper questionnaire from someone under 18."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -9,7 +11,7 @@ from organizations.models import Membership, Organization
 from surveys.models import CollectionLink, ListeningSession, Response
 
 from .browser import DESKTOP, PHONE, assert_no_axe_violations, submit
-from .factories import MembershipFactory
+from .factories import MembershipFactory, small_survey
 from .test_browser_resident import MINIMAL, complete, demo, start_and_consent  # noqa: F401
 from .test_browser_staff import (
     label,
@@ -203,4 +205,53 @@ def test_resident_choice_rows_are_at_least_44_px_tall(live_server, new_page, lin
     assert min(label_heights) >= 44
     assert overflow(page) == 0
     assert_no_axe_violations(page)
+    problems.assert_clean()
+
+
+def test_double_entry_of_a_batch_of_three_papers_with_one_mismatch_is_settled(
+    live_server, new_page, org_a, areas
+):
+    survey = small_survey()
+    typist = MembershipFactory(organization=org_a, role=Membership.Role.STAFF).user
+    trust = survey.questions.get(code="trust")
+    for serial, choice in (("1", "agree"), ("2", "agree"), ("3", "disagree")):
+        response = Response.objects.create(
+            instrument=survey,
+            organization=org_a,
+            channel="paper",
+            language="en",
+            entered_by=typist,
+            paper_batch="Fair",
+            paper_serial=serial,
+        )
+        response.answers.create(question=trust, choice=trust.choices.get(code=choice))
+    manager = make_manager(org_a)
+    page, problems = new_page(viewport=DESKTOP)
+    sign_in(page, live_server, manager.email)
+    visit(page, live_server, "/staff/paper/batches/")
+    assert_no_axe_violations(page)
+    submit(page, page.get_by_role("link", name="Type papers again", exact=True))
+    assert page.get_by_label(label("Batch")).input_value() == "Fair"
+    assert_no_axe_violations(page)
+    for serial, choice in (("1", "agree"), ("2", "neutral"), ("3", "disagree")):
+        page.get_by_label(label("Serial number on the paper")).fill(serial)
+        page.locator(f'input[name="q-trust"][value="{choice}"]').check()
+        submit(
+            page, page.get_by_role("button", name="Save the second entry and enter the next one")
+        )
+        assert page.get_by_role("status").filter(has_text=f"second entry of {serial}").count() == 1
+
+    visit(page, live_server, "/staff/paper/batches/")
+    submit(page, page.get_by_role("link", name=re.compile(r"^67 % agreement \(3 typed twice\)$")))
+    mismatch = page.get_by_role("table").filter(has_text="Neutral")
+    assert mismatch.count() == 1
+    assert "Agree" in mismatch.locator("tbody td").nth(0).inner_text()
+    assert_no_axe_violations(page)
+    mismatch.get_by_label("Take the second entry").check()
+    submit(page, page.get_by_role("button", name="Settle the chosen answers", exact=True))
+    assert page.get_by_role("status").filter(has_text="1 mismatch settled.").count() == 1
+    assert "Every mismatch of this batch is settled." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    settled = Response.objects.get(paper_serial="2").answers.get(question=trust)
+    assert settled.choice.code == "neutral"
     problems.assert_clean()

@@ -657,6 +657,8 @@ def test_axe_finds_no_violation_on_any_workspace_page(
         "paper print": f"/staff/paper/{survey.code}/print/en/",
         "paper print es": f"/staff/paper/{survey.code}/print/es/",
         "paper entry": f"/staff/paper/{survey.code}/enter/",
+        "paper batches": "/staff/paper/batches/",
+        "paper second entry": f"/staff/paper/{survey.code}/enter-again/",
         "team": "/staff/team/",
         "member": f"/staff/team/{member.public_id}/",
         "invited member": f"/staff/team/{invited.membership.public_id}/",
@@ -687,7 +689,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
     # The main pages in Spanish and Chinese (the account's language).
     for language in ("es", "zh-hans"):
         User.objects.filter(pk=manager.pk).update(preferred_language=language)
-        for name in ("home", "session form", "responses", "links", "link new"):
+        for name in ("home", "session form", "responses", "links", "link new", "paper batches"):
             visit(page, live_server, pages[name])
             assert html_lang(page) == language, name
             check(page, f"{name} {language}")
@@ -708,7 +710,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
         check(facilitator_page, name)
     assert facilitator_page.get_by_role("heading", level=1).count() == 1
 
-    assert len(checked) == 42, checked
+    assert len(checked) == 46, checked
     for problem in (problems, lock_problems, facilitator_problems):
         problem.assert_clean()
 
