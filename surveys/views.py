@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -424,7 +424,11 @@ def qr_code(request, token):
         # A printed or shared code of a closed link: say so instead of inviting a scan.
         language = code if code in link.instrument.offered_languages else get_language()
         with translation.override(language):
-            response = render(request, "surveys/ended.svg", content_type="image/svg+xml")
+            # The text comes from here: the message catalogs are not built from .svg files.
+            message = gettext("This survey has ended.")
+            response = render(
+                request, "surveys/ended.svg", {"message": message}, content_type="image/svg+xml"
+            )
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
     if code and code in link.instrument.offered_languages:
