@@ -71,6 +71,7 @@ def manage(*args):
 
 
 def main():
+    port = port_from_environment()
     url = os.environ.get("DATABASE_URL")
     if not url:
         default_ok, error = answers(maintenance_url(DEFAULT_DATABASE_URL))
@@ -88,14 +89,24 @@ def main():
     ensure_database(url)
     try:
         manage("migrate", "--no-input", "-v", "0")
-        manage("load_demo")
+        manage("load_demo", "--base-url", f"http://127.0.0.1:{port}")
         manage("load_demo_codebook")
     except subprocess.CalledProcessError as error:
         sys.exit(error.returncode)
-    print("\nServing on http://127.0.0.1:8000 (Ctrl+C stops it).\n", flush=True)
+    print(f"\nServing on http://127.0.0.1:{port} (Ctrl+C stops it).\n", flush=True)
     os.execv(
-        sys.executable, [sys.executable, str(ROOT / "manage.py"), "runserver", "127.0.0.1:8000"]
+        sys.executable,
+        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
     )
+
+
+def port_from_environment():
+    """`PORT=8001 make run`: the port to serve on (8000 unless set)."""
+    value = os.environ.get("PORT", "8000").strip() or "8000"
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        sys.stderr.write(f"PORT must be a number from 1 to 65535, not {value!r}.\n")
+        sys.exit(2)
+    return int(value)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 import re
 from urllib.parse import unquote
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_supported_language_variant
 
 # NUL and the other C0 control characters, and DEL: no link, form or browser of ours puts
 # them in a URL or a cookie, and PostgreSQL refuses NUL in text, so a lookup with one fails
@@ -50,3 +52,36 @@ class NoStoreForStaffMiddleware:
         if request.path.startswith(self.PREFIXES) or (user is not None and user.is_authenticated):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# A first path segment that looks like a language tag: zh, zh-TW, ZH-HANS, es-MX, pt_BR.
+LANGUAGE_SEGMENT = re.compile(r"^/([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,2})(/.*)$")
+
+
+class LanguagePrefixRedirectMiddleware:
+    """A page not found under a language prefix the site does not offer as written (/zh/…,
+    /zh-tw/…, /ES/…) is sent to the offered language it stands for, as a browser's
+    Accept-Language would be (DESIGN.md: Traditional Chinese when offered, else Simplified),
+    instead of a 404. Only 404s are touched, so no real page can be shadowed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        match = LANGUAGE_SEGMENT.match(request.path)
+        if not match:
+            return response
+        written, rest = match.groups()
+        try:
+            language = get_supported_language_variant(written.lower().replace("_", "-"))
+        except LookupError:
+            return response
+        if language == written or language not in settings.OFFERED_LANGUAGES:
+            return response
+        target = f"/{language}{rest}"
+        if request.META.get("QUERY_STRING"):
+            target += "?" + request.META["QUERY_STRING"]
+        return HttpResponseRedirect(target)

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "engagement.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Inside the locale middleware: /zh/… and /ES/… are redirected to their page before the
+    # locale middleware answers the 404.
+    "engagement.middleware.LanguagePrefixRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -93,7 +93,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(TabbedTranslationAdmin):
     list_display = ["name", "number", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]

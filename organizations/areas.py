@@ -19,17 +19,27 @@ def read_areas(path):
 
 
 def load_areas(area_model, kind, path):
-    """Create or rename the areas of one kind; returns (created, updated) counts."""
+    """Create or rename the areas of one kind; returns (created, updated) counts.
+
+    The file's names are English: they fill `name` and, once names are translated
+    (organizations/translation.py), `name_en`, the fallback for every other language.
+    The data migration 0002 runs before that column exists."""
+    translated = any(f.name == "name_en" for f in area_model._meta.get_fields())
+    english = ["name", "name_en"] if translated else ["name"]
     existing = {a.number: a for a in area_model.objects.filter(kind=kind)}
     created = updated = 0
     new = []
     for number, name in read_areas(path):
         area = existing.get(number)
         if area is None:
-            new.append(area_model(kind=kind, number=number, name=name))
-        elif area.name != name:
-            area.name = name
-            area.save(update_fields=["name"])
+            area = area_model(kind=kind, number=number)
+            for field in english:
+                area.__dict__[field] = name
+            new.append(area)
+        elif any(area.__dict__.get(field) != name for field in english):
+            for field in english:
+                area.__dict__[field] = name
+            area.save(update_fields=english)
             updated += 1
     area_model.objects.bulk_create(new)
     created = len(new)
@@ -42,6 +52,7 @@ def community_areas():
 
     return cache.get_or_set(
         "surveys:community-areas",
-        lambda: list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name")),
+        # Sorted by the English name, whatever language fills the cache first.
+        lambda: list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name_en")),
         timeout=3600,
     )

@@ -25,6 +25,7 @@ from .models import (
     Section,
     SessionQuote,
     StructureFrozen,
+    Target,
 )
 
 
@@ -205,15 +206,36 @@ class CollectionLinkAdmin(admin.ModelAdmin):
         "status",
         "short_code",
         "label",
+        "ends_on",
+        "started",
+        "consented",
         "open_link",
     ]
     list_filter = ["organization", "instrument", "kind", "status"]
     search_fields = ["short_code", "label", "organization__name"]
-    readonly_fields = ["token", "short_code", "open_link", "flyer_link"]
+    readonly_fields = [
+        "token",
+        "short_code",
+        "open_link",
+        "flyer_link",
+        "started",
+        "consented",
+        "decided_by_facilitator",
+    ]
     list_select_related = ["organization", "instrument"]
 
     def get_queryset(self, request):
         return CollectionLink.objects.visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data or not change:
+            # The facilitator's pause or close binds the CBO (see CollectionLink.locked_for).
+            obj.decided_by_facilitator = (
+                obj.status != CollectionLink.Status.ACTIVE and request.user.is_facilitator
+            )
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("public link"))
     def open_link(self, link):
@@ -232,6 +254,21 @@ class CollectionLinkAdmin(admin.ModelAdmin):
             reverse("surveys:flyer", kwargs={"token": link.token}),
             _("Printable flyer"),
         )
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """The facilitator's targets: completed surveys per organization and instrument, overall
+    or per community area or language. Progress shows on the workspace home."""
+
+    list_display = ["organization", "instrument", "area", "language", "completed"]
+    list_editable = ["completed"]
+    list_filter = ["organization", "instrument"]
+    autocomplete_fields = ["area"]
+    list_select_related = ["organization", "instrument", "area"]
+
+    def get_queryset(self, request):
+        return Target.objects.visible_to(request.user)
 
 
 class AnswerInline(admin.TabularInline):

@@ -51,6 +51,7 @@ ORGANIZATIONS = [
     {
         "slug": "demo-chinatown-safety-circle",
         "name": "Demo: Chinatown Community Safety Circle",
+        "name_zh_hans": "示范：华埠社区安全圈",
         "home_area": 34,  # Armour Square (Chinatown)
         "languages": ["zh_hans", "en"],
         "contact_line": _t(
@@ -226,9 +227,9 @@ SURVEY = {
         zh_hans="2026年社区安全问卷调查",
     ),
     "description": _t(
-        en="Tell us what helps you feel safe and what you want from policing in your neighborhood. It takes about 10 minutes.",
-        es="Cuéntenos qué le ayuda a sentirse seguro/a y qué espera de la policía en su vecindario. Toma unos 10 minutos.",
-        zh_hans="请告诉我们，什么能让您感到安全，以及您希望社区警务是什么样子。填写大约需要10分钟。",
+        en="Tell us what helps you feel safe and what you want from policing in your neighborhood.",
+        es="Cuéntenos qué le ayuda a sentirse seguro/a y qué espera de la policía en su vecindario.",
+        zh_hans="请告诉我们，什么能让您感到安全，以及您希望社区警务是什么样子。",
     ),
     "intro": _t(
         en=(
@@ -408,9 +409,9 @@ SURVEY = {
                         zh_hans="您的邮政编码是多少？",
                     ),
                     "help_text": _t(
-                        en="This helps us group answers by area. We do not ask for your address.",
-                        es="Esto nos ayuda a agrupar las respuestas por zona. No le pedimos su dirección.",
-                        zh_hans="这能帮助我们按地区整理回答。我们不会询问您的地址。",
+                        en="5 digits, for example 60608. This helps us group answers by area. We do not ask for your address.",
+                        es="5 dígitos, por ejemplo 60608. Esto nos ayuda a agrupar las respuestas por zona. No le pedimos su dirección.",
+                        zh_hans="5 位数字，例如 60608。这能帮助我们按地区整理回答。我们不会询问您的地址。",
                     ),
                 },
                 {
@@ -857,6 +858,8 @@ SURVEY = {
                     "code": "household_size",
                     "type": "number",
                     "required": False,
+                    "min_value": 1,
+                    "max_value": 20,
                     "text": _t(
                         en="How many people live in your household, including you?",
                         es="¿Cuántas personas viven en su hogar, incluido/a usted?",
@@ -1314,4 +1317,16 @@ SAMPLE_SESSION_NOTES = {
             {"text": "Please have people who speak our language. Then we can help you too.", "descriptor": "older adult, Chinese-language session (interpreted)"},
         ],
     },
+}
+
+# Common Chinese names of a few community areas (Chinatown lies in Armour Square); the others
+# show their English name, marked as English.
+AREA_NAMES_ZH_HANS = {
+    7: "林肯公园",
+    32: "卢普区",
+    33: "近南区",
+    34: "阿默广场（华埠）",
+    41: "海德公园",
+    59: "麦金利公园",
+    60: "布里奇波特",
 }

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
@@ -15,13 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Area, User
 
 from .content import inline
-from .models import Answer, Instrument, ListeningSession, Question, Response
+from .models import Answer, CollectionLink, Instrument, ListeningSession, Question, Response
 
 DEFAULT_SHORT_TEXT_LENGTH = 300
 DEFAULT_LONG_TEXT_LENGTH = 5000
 # Longer than any number a person types; megabytes of digits are refused before parsing.
 NUMBER_MAX_LENGTH = 30
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
+# Five digits: what the demo's hint asks for and what results group by; a ZIP+4 is refused
+# with the same message, so a person types the five digits they know.
+ZIP_RE = re.compile(r"^\d{5}$")
 
 
 def normalize_input(value):
@@ -60,7 +63,7 @@ class DistinctMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class ZipCodeField(forms.CharField):
-    # Stray spaces are removed before the 10-character check; allow room for them.
+    # Stray spaces are removed before the 5-digit check; allow room for them.
     input_limit = 20
 
     def to_python(self, value):
@@ -492,7 +495,49 @@ class PaperResponseForm(ResponseForm):
                     f"{name}-mark",
                     _("Choose an answer or a mark, not both."),
                 )
+        if not self.errors and not self.has_an_answer():
+            raise ValidationError(
+                _(
+                    "Nothing is answered on this questionnaire. A blank paper is not stored: "
+                    "type its answers, or set it aside."
+                ),
+                code="blank",
+            )
         return cleaned
+
+    def has_an_answer(self):
+        """At least one question carries a real answer (a "no answer" mark is none)."""
+        marks = {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}
+        for question in self.questions:
+            value = self.cleaned_data.get(field_name(question))
+            if value in (None, "", []) or (isinstance(value, str) and value in marks):
+                continue
+            return True
+        return False
+
+    def ineligible_questions(self):
+        """The eligibility questions whose answer says this person may not take part."""
+        return [
+            question
+            for question in self.questions
+            if question.eligible_choices
+            and (value := self.cleaned_data.get(field_name(question)))
+            and value not in question.eligible_choices
+            and value not in {Answer.Special.NO_ANSWER, Answer.Special.UNREADABLE}
+        ]
+
+    def error_links(self):
+        """A blank paper's error belongs to no field: it links to the first question."""
+        links = super().error_links()
+        if self.non_field_errors() and self.questions:
+            first = self[field_name(self.questions[0])]
+            anchor = first.auto_id
+            if isinstance(first.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                anchor = f"{anchor}_0"
+            links.insert(
+                0, {"anchor": anchor, "label": first.label, "errors": self.non_field_errors()}
+            )
+        return links
 
 
 def stored_answer_data(answers):
@@ -573,6 +618,46 @@ class PaperDetailsForm(LengthLimitedForm):
 
     def clean_paper_serial(self):
         return normalize_input(self.cleaned_data["paper_serial"])
+
+
+class CollectionLinkForm(forms.ModelForm):
+    """A CBO's own link for an event or a site."""
+
+    class Meta:
+        model = CollectionLink
+        fields = ["label", "kind", "instrument", "ends_on"]
+        widgets = {
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].required = True
+        self.fields["label"].help_text = _("For example: Pilsen library, 12 May.")
+        self.fields["instrument"].label = _("Survey")
+        self.fields["instrument"].queryset = Instrument.objects.open().filter(
+            kind=Instrument.Kind.SURVEY
+        )
+        self.fields["instrument"].empty_label = None
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on and ends_on < timezone.localdate():
+            raise ValidationError(_("The last day cannot be in the past."), code="past")
+        return ends_on
+
+
+class LinkStatusForm(forms.Form):
+    ACTIONS = {
+        "pause": CollectionLink.Status.PAUSED,
+        "reopen": CollectionLink.Status.ACTIVE,
+        "close": CollectionLink.Status.CLOSED,
+    }
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+
+    def status(self):
+        return self.ACTIONS[self.cleaned_data["action"]]
 
 
 class ExcludeForm(forms.Form):
@@ -809,3 +894,30 @@ class ResponseFilterForm(QuerysetFilterForm):
         # Options of a select hold text only.
         self.fields["language"].choices = [("", _("Any")), *language_choices(marked=False)]
         self.fields["status"].choices = [("", _("Any")), *Response.Status.choices]
+
+
+class SecondEntryDetailsForm(LengthLimitedForm):
+    """Which paper is typed a second time: the batch and serial number of its first entry."""
+
+    paper_batch = forms.CharField(label=_("Batch"), max_length=100)
+    paper_serial = forms.CharField(label=_("Serial number on the paper"), max_length=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_lengths()
+
+    def clean_paper_serial(self):
+        return normalize_input(self.cleaned_data["paper_serial"])
+
+
+class SettleForm(forms.Form):
+    """One decision per mismatch: keep the first typing or take the second."""
+
+    CHOICES = [("first", _("Keep the first entry")), ("second", _("Take the second entry"))]
+
+    def __init__(self, *args, mismatches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for entry, code in mismatches:
+            self.fields[f"decide-{entry.pk}-{code}"] = forms.ChoiceField(
+                label=code, choices=self.CHOICES, widget=forms.RadioSelect, required=False
+            )

@@ -578,6 +578,17 @@ def new_short_code():
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 
 
+class CollectionLinkQuerySet(OrganizationScopedQuerySet):
+    def with_figures(self):
+        """Each link's completed (included) responses, counted by PostgreSQL in the same
+        query as the links; started and consented are counters on the link itself."""
+        return self.annotate(
+            completed=models.Count(
+                "responses", filter=models.Q(responses__status=Response.Status.INCLUDED)
+            )
+        )
+
+
 class CollectionLink(models.Model):
     """A public link (and QR code) that attributes responses to one organization."""
 
@@ -612,9 +623,34 @@ class CollectionLink(models.Model):
     label = models.CharField(
         _("event or site"), max_length=200, blank=True, help_text=_("Optional, for your records.")
     )
+    ends_on = models.DateField(
+        _("last day"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. After this day the link says the survey has ended."),
+    )
+    # Figures without resident data: one F() increment in the consent page's POST, which
+    # already writes the resident's draft. Started: answered the consent page (agreed or
+    # declined); consented: agreed. Completed is counted from responses (with_figures).
+    started = models.PositiveIntegerField(_("started"), default=0, editable=False)
+    consented = models.PositiveIntegerField(_("consented"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # Set when the facilitator pauses or closes the link: their decision binds the CBO, as
+    # for exclusions. A flag rather than a user, so the links page needs no query per link.
+    decided_by_facilitator = models.BooleanField(
+        _("paused or closed by the facilitator"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = OrganizationScopedQuerySet.as_manager()
+    objects = CollectionLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "created_at"]
@@ -648,10 +684,53 @@ class CollectionLink(models.Model):
         return short, by_language
 
     @property
+    def has_passed_end(self):
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
+
+    @property
+    def has_ended(self):
+        """Closed, past its last day, or its instrument closed: flyers say it has ended."""
+        return (
+            self.status == self.Status.CLOSED
+            or self.instrument.status == Instrument.Status.CLOSED
+            or self.has_passed_end
+        )
+
+    @property
     def is_usable(self):
         return (
-            self.status == self.Status.ACTIVE and self.instrument.status == Instrument.Status.OPEN
+            self.status == self.Status.ACTIVE
+            and self.instrument.status == Instrument.Status.OPEN
+            and not self.has_passed_end
         )
+
+    def locked_for(self, user):
+        """A pause or close the facilitator decided cannot be undone by CBO staff."""
+        return (
+            self.status != self.Status.ACTIVE
+            and self.decided_by_facilitator
+            and not user.is_facilitator
+        )
+
+    def set_status(self, status, user):
+        self.status = status
+        self.decided_by_facilitator = status != self.Status.ACTIVE and user.is_facilitator
+        self.save(update_fields=["status", "decided_by_facilitator"])
+
+    def count(self, *, consented):
+        """One resident answered the consent page: one UPDATE, no resident data."""
+        fields = {"started": models.F("started") + 1}
+        if consented:
+            fields["consented"] = models.F("consented") + 1
+        CollectionLink.objects.filter(pk=self.pk).update(**fields)
+
+    @property
+    def completion_rate(self):
+        """Completed (included) responses per started walk, as a whole percentage."""
+        completed = getattr(self, "completed", None)
+        if not self.started or completed is None:
+            return None
+        return min(100, round(100 * completed / self.started))
 
 
 class ResponseQuerySet(OrganizationScopedQuerySet):
@@ -723,6 +802,9 @@ class Response(models.Model):
         TEST = "test", _("Test")
         SPAM = "spam", _("Spam")
         DUPLICATE = "duplicate", _("Duplicate")
+        # A paper whose eligibility answers say the person may not take part (the web
+        # survey ends politely instead and stores nothing).
+        INELIGIBLE = "ineligible", _("Not eligible")
         OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -984,6 +1066,193 @@ def store_response(*, response, answers):
             return False
         raise
     return True
+
+
+def answer_values(answers):
+    """Answers as {question code: sorted values} in plain strings, for comparing two typings
+    of one paper: stored Answer rows and a form's unsaved ones alike."""
+    values = {}
+    for answer in answers:
+        if answer.special:
+            value = f"special:{answer.special}"
+        elif answer.choice_id or answer.choice is not None:
+            value = answer.choice.code + (f": {answer.text}" if answer.text else "")
+        elif answer.area_id:
+            value = f"area:{answer.area_id}"
+        elif answer.number is not None:
+            value = f"number:{answer.number.normalize():f}"
+        else:
+            value = answer.text
+        values.setdefault(answer.question.code, []).append(value)
+    return {code: sorted(found) for code, found in values.items()}
+
+
+class SecondEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(response__in=Response.objects.visible_to(user))
+
+
+class SecondEntry(models.Model):
+    """A paper typed a second time, blind, by another person (optional double entry). Its
+    answers are kept apart from the stored response, compared with it, and each mismatch is
+    settled: keep the first typing or take the second."""
+
+    response = models.OneToOneField(
+        Response,
+        verbose_name=_("first entry"),
+        on_delete=models.CASCADE,
+        related_name="second_entry",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    # {question code: [values]} as answer_values() writes them.
+    answers = models.JSONField(_("answers"), default=dict)
+    # How many questions both typings answered alike, of all answered in either: the batch
+    # register's agreement rate is the sum of these, counted once when the second typing is
+    # stored (settling a mismatch later does not change how well the typists agreed).
+    matched = models.PositiveIntegerField(_("questions typed alike"), default=0)
+    compared = models.PositiveIntegerField(_("questions compared"), default=0)
+    # {question code: "first" | "second"} for each mismatch settled.
+    decisions = models.JSONField(_("decisions"), default=dict, blank=True)
+
+    objects = SecondEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("second entry")
+        verbose_name_plural = _("second entries")
+
+    def __str__(self):
+        return f"{self.response.paper_batch} {self.response.paper_serial}"
+
+    def mismatches(self, first):
+        """Question codes typed differently; `first` is answer_values() of the response."""
+        codes = set(first) | set(self.answers)
+        return sorted(code for code in codes if first.get(code, []) != self.answers.get(code, []))
+
+    def compare(self, first):
+        codes = set(first) | set(self.answers)
+        self.compared = len(codes)
+        self.matched = len(codes) - len(self.mismatches(first))
+
+
+class TargetQuerySet(OrganizationScopedQuerySet):
+    def progress(self, responses):
+        """Each target with its count of completed (included) responses: four queries in all,
+        however many targets, areas, languages and responses there are.
+
+        `responses` is the included responses the reader may see (already scoped)."""
+        targets = list(self.select_related("organization", "instrument", "area"))
+        instruments = {t.instrument_id for t in targets}
+        mine = responses.filter(instrument_id__in=instruments)
+        keys = ("organization_id", "instrument_id")
+        overall = {
+            (row["organization_id"], row["instrument_id"]): row["total"]
+            for row in mine.values(*keys).annotate(total=models.Count("id")).order_by()
+        }
+        by_area = {
+            (row["organization_id"], row["instrument_id"], row["area_id"]): row["total"]
+            for row in mine.filter(area__isnull=False)
+            .values(*keys, "area_id")
+            .annotate(total=models.Count("id"))
+            .order_by()
+        }
+        by_language = {
+            (row["organization_id"], row["instrument_id"], row["language"]): row["total"]
+            for row in mine.values(*keys, "language").annotate(total=models.Count("id")).order_by()
+        }
+        for target in targets:
+            key = (target.organization_id, target.instrument_id)
+            if target.area_id:
+                target.done = by_area.get((*key, target.area_id), 0)
+            elif target.language:
+                target.done = by_language.get((*key, target.language), 0)
+            else:
+                target.done = overall.get(key, 0)
+        return targets
+
+
+class Target(models.Model):
+    """How many completed surveys the facilitator asks of an organization for an instrument:
+    overall, or in one community area, or in one language."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("survey"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+        limit_choices_to={"kind": Instrument.Kind.SURVEY},
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("community area"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Area.Kind.COMMUNITY_AREA},
+        help_text=_("Optional: a target for one community area."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Optional: a target for one language, e.g. es."),
+    )
+    completed = models.PositiveIntegerField(_("completed surveys"))
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "instrument", "area__number", "language"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            # One target per organization, instrument and scope (overall, an area or a
+            # language), so the workspace home shows one bar for each.
+            models.UniqueConstraint(
+                fields=["organization", "instrument", "area", "language"],
+                nulls_distinct=False,
+                name="target_unique_scope",
+            ),
+            # A target is overall, per area or per language, never both at once.
+            models.CheckConstraint(
+                condition=models.Q(area__isnull=True) | models.Q(language=""),
+                name="target_area_or_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.instrument}: {self.completed}"
+
+    def clean(self):
+        super().clean()
+        if self.language and self.language not in settings.CONTENT_LANGUAGES:
+            raise ValidationError(
+                {
+                    "language": _("Use one of these language codes: %(codes)s")
+                    % {"codes": ", ".join(settings.CONTENT_LANGUAGES)}
+                }
+            )
+        if self.language and self.area_id:
+            raise ValidationError(
+                _("A target is for one community area or one language, not both.")
+            )
+
+    @property
+    def percent(self):
+        done = getattr(self, "done", 0)
+        return min(100, round(100 * done / self.completed)) if self.completed else 100
 
 
 class ListeningSession(models.Model):

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -167,10 +167,7 @@ def flow_view(view):
         except PreviewLogin:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not flow.preview and not flow.link.is_usable:
-            closed = (
-                flow.link.status == CollectionLink.Status.CLOSED
-                or flow.instrument.status == Instrument.Status.CLOSED
-            )
+            closed = flow.link.has_ended
             return flow.render(
                 "surveys/unavailable.html", {"closed": closed}, status=410 if closed else 200
             )
@@ -219,11 +216,16 @@ def consent(request, flow):
     if request.method == "POST":
         if request.POST.get("decision") == "decline":
             flow.clear_draft()
+            if flow.link:
+                flow.link.count(consented=False)
             return redirect(flow.url("declined"))
         if request.POST.get("decision") != "agree":
             return bad_request(flow)
         draft = flow.draft()
         if not draft or draft.get("finished"):
+            if flow.link:
+                # Counted once per draft: a second Agree (Back, a reload) keeps this one.
+                flow.link.count(consented=True)
             flow.save_draft(
                 {
                     "rid": sign_response_id(uuid.uuid4(), flow.link),
@@ -418,6 +420,17 @@ def qr_code(request, token):
     """The link's QR code as SVG: the short link, or the link in one language (?lang=es)."""
     link = get_object_or_404(CollectionLink.objects.select_related("instrument"), token=token)
     code = request.GET.get("lang")
+    if link.has_ended:
+        # A printed or shared code of a closed link: say so instead of inviting a scan.
+        language = code if code in link.instrument.offered_languages else get_language()
+        with translation.override(language):
+            # The text comes from here: the message catalogs are not built from .svg files.
+            message = gettext("This survey has ended.")
+            response = render(
+                request, "surveys/ended.svg", {"message": message}, content_type="image/svg+xml"
+            )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     if code and code in link.instrument.offered_languages:
         with translation.override(code):
             target = request.build_absolute_uri(link.get_absolute_url())

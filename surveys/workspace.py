@@ -4,17 +4,19 @@ organization's objects answer 404."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import reversion
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import CharField, Count, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncWeek
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,13 +24,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from reversion.models import Version
 
 from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
+from organizations.models import Organization
 
 from .forms import (
     BulkExcludeForm,
+    CollectionLinkForm,
     ExcludeForm,
+    LinkStatusForm,
     ListeningSessionForm,
     PaperCorrectionForm,
     PaperDetailsForm,
@@ -36,7 +42,9 @@ from .forms import (
     PromptNoteForm,
     QuoteFormSet,
     ResponseFilterForm,
+    SecondEntryDetailsForm,
     SessionFilterForm,
+    SettleForm,
     answers_as_text,
     hidden_questions,
 )
@@ -49,7 +57,10 @@ from .models import (
     Question,
     Response,
     ResponseEvent,
+    SecondEntry,
     SessionQuote,
+    Target,
+    answer_values,
     store_response,
 )
 
@@ -90,6 +101,7 @@ def home(request):
         .order_by("-submitted_at")[:8]
     )
     recent_sessions = list(sessions.select_related("organization").order_by("-updated_at")[:5])
+    targets = scoped(Target.objects.all(), request).progress(responses)
     return render(
         request,
         "staff/home.html",
@@ -102,19 +114,91 @@ def home(request):
             "people_reached": session_totals["reached"] or 0,
             "recent_responses": recent_responses,
             "recent_sessions": recent_sessions,
+            "targets": targets,
+            # The facilitator over every organization sees them side by side.
+            "show_organization": request.organization is None,
         },
     )
 
 
+# --- Collection links ------------------------------------------------------------------
+
+
 @workspace_view
 def links(request):
+    """The organization's links with their figures: one query whatever their number."""
     rows = []
-    for link in scoped(CollectionLink.objects.all(), request).select_related(
-        "instrument", "organization"
+    for link in (
+        scoped(CollectionLink.objects.with_figures(), request)
+        .select_related("instrument", "organization")
+        .order_by("organization__name", "-created_at")
     ):
         short, by_language = link.public_urls(request)
-        rows.append({"link": link, "short": short, "languages": by_language})
-    return render(request, "staff/links.html", {"rows": rows})
+        rows.append(
+            {
+                "link": link,
+                "short": short,
+                "languages": by_language,
+                "locked": link.locked_for(request.user),
+            }
+        )
+    return render(
+        request,
+        "staff/links.html",
+        {"rows": rows, "org_query": org_query(request)},
+    )
+
+
+def org_query(request):
+    """`?org=<slug>` for the facilitator's links back to the same organization's pages."""
+    if request.user.is_facilitator and request.organization:
+        return f"?org={request.organization.slug}"
+    return ""
+
+
+@workspace_view
+def link_new(request):
+    """CBO staff and managers make a link for their own event or site."""
+    organization = acting_organization(request)
+    form = CollectionLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.organization = organization
+        link.created_by = request.user
+        link.save()
+        messages.success(
+            request,
+            _("The link for %(label)s is ready. Print its flyer or share it.")
+            % {"label": link.label},
+        )
+        return redirect(reverse("workspace:links") + org_query(request))
+    return render(request, "staff/link_form.html", {"form": form, "org_query": org_query(request)})
+
+
+@workspace_view
+@require_POST
+def link_status(request, token):
+    """Pause, reopen or close a link; a pause or close by the facilitator binds the CBO."""
+    link = get_object_or_404(
+        CollectionLink.objects.visible_to(request.user).select_related("instrument"), token=token
+    )
+    form = LinkStatusForm(request.POST)
+    if not form.is_valid():
+        return render(request, "400.html", status=400)
+    if link.locked_for(request.user):
+        raise PermissionDenied
+    link.set_status(form.status(), request.user)
+    messages.success(
+        request,
+        {
+            CollectionLink.Status.ACTIVE: _("The link is open again."),
+            CollectionLink.Status.PAUSED: _("The link is paused."),
+            CollectionLink.Status.CLOSED: _(
+                "The link is closed. Its flyer now says the survey has ended."
+            ),
+        }[link.status],
+    )
+    return redirect(reverse("workspace:links") + org_query(request))
 
 
 # --- Listening sessions ----------------------------------------------------------------
@@ -219,6 +303,18 @@ def as_id(value):
     return None
 
 
+def with_another_quote_box(data, prompt_code):
+    """The posted form with one more empty quote box for a prompt ("Add a quote box" without
+    JavaScript): nothing is saved, everything typed comes back."""
+    key = f"quotes-{prompt_code}-TOTAL_FORMS"
+    total = as_id(data.get(key, "")) or 0
+    if key not in data or total >= QuoteFormSet.max_num:
+        return data
+    data = data.copy()
+    data[key] = str(total + 1)
+    return data
+
+
 def session_form_page(request, session, organization):
     guide_id = as_id(request.POST.get("guide") or request.GET.get("guide")) or session.guide_id
     guide = Instrument.objects.filter(kind=Instrument.Kind.GUIDE, pk=guide_id).first()
@@ -229,8 +325,10 @@ def session_form_page(request, session, organization):
         if guide and session._state.adding:
             session.guide = guide
     data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "")
+    if data is not None and action.startswith("add-quote:"):
+        data = with_another_quote_box(data, action.removeprefix("add-quote:"))
     form, prompts = session_forms(request, session, guide, organization, data)
-    action = request.POST.get("action")
     if request.method == "POST" and action in {"save", "complete"}:
         valid = form.is_valid() and all(
             b["notes"].is_valid() and b["quotes"].is_valid() for b in prompts
@@ -340,7 +438,6 @@ def session_detail(request, pk):
         {"prompt": p, "note": notes.get(p.pk), "quotes": quotes.get(p.pk, [])}
         for p in guide_prompts(session.guide)
     ]
-    membership = request.user.membership
     return render(
         request,
         "staff/session_detail.html",
@@ -349,11 +446,28 @@ def session_detail(request, pk):
             "prompts": prompts,
             "facilitators": list(session.facilitators.all()),
             "note_takers": list(session.note_takers.all()),
-            "can_see_history": request.user.is_facilitator
-            or (membership and membership.can_manage_members),
+            "can_see_history": can_see_history(request.user, session),
             "saved_key": f"session-{session.pk}",
         },
     )
+
+
+def can_see_history(user, session):
+    """Managers and the facilitator, and staff who recorded or edited this session."""
+    membership = user.membership
+    if user.is_facilitator or (membership and membership.can_manage_members):
+        return True
+    return (
+        session.created_by_id == user.pk
+        or Version.objects.get_for_object(session).filter(revision__user=user).exists()
+    )
+
+
+def language_name(code):
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def revision_snapshot(revision, prompts_by_id):
@@ -384,7 +498,9 @@ def revision_snapshot(revision, prompts_by_id):
         value = session_fields.get(field)
         if field == "held_on" and isinstance(value, str):
             value = parse_date(value)
-        if isinstance(value, list):
+        if field == "languages" and isinstance(value, list):
+            value = ", ".join(language_name(code) for code in value)
+        elif isinstance(value, list):
             value = ", ".join(value)
         snapshot[str(label)] = "" if value is None else str(value)
     for question_id, prompt in prompts_by_id.items():
@@ -402,10 +518,8 @@ def revision_snapshot(revision, prompts_by_id):
 def session_history(request, pk):
     """Every save, newest first: who, when, and what changed, old and new side by side."""
     session = get_session(request, pk)
-    membership = request.user.membership
-    if not (request.user.is_facilitator or (membership and membership.can_manage_members)):
+    if not can_see_history(request.user, session):
         raise PermissionDenied
-    from reversion.models import Version
 
     versions = (
         Version.objects.get_for_object(session)
@@ -628,7 +742,13 @@ def paper_print(request, code, language):
         response = render(
             request,
             "staff/paper_print.html",
-            {"instrument": instrument, "sections": sections, "paper_language": language},
+            {
+                "instrument": instrument,
+                "sections": sections,
+                "paper_language": language,
+                # The questionnaire's text refers to "the organization" and its contact.
+                "organization": request.organization,
+            },
         )
     return response
 
@@ -690,12 +810,31 @@ def paper_entry(request, code):
                     paper_serial=serial,
                     paper_language=language,
                 )
+                ineligible = form.ineligible_questions()
+                if ineligible:
+                    exclude_ineligible(response)
                 store_response(response=response, answers=form.answers())
-                messages.success(
-                    request,
-                    _("Stored questionnaire %(serial)s of batch %(batch)s. Enter the next one.")
-                    % {"serial": serial, "batch": batch},
-                )
+                if ineligible:
+                    messages.warning(
+                        request,
+                        _(
+                            "Stored questionnaire %(serial)s of batch %(batch)s as excluded, "
+                            "reason “not eligible”: the answer to question %(numbers)s says "
+                            "this person cannot take part. It is not counted in results. "
+                            "Enter the next one."
+                        )
+                        % {
+                            "serial": serial,
+                            "batch": batch,
+                            "numbers": ", ".join(numbers[q.pk] for q in ineligible),
+                        },
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Stored questionnaire %(serial)s of batch %(batch)s. Enter the next one.")
+                        % {"serial": serial, "batch": batch},
+                    )
                 return redirect(paper_next_url(request, code, details))
     entry = signing.dumps(str(uuid.uuid4()), salt=PAPER_SALT)
     if request.method == "POST":
@@ -757,6 +896,35 @@ def stored_answers(response):
     return list(response.answers.select_related("question", "choice", "area"))
 
 
+def replace_answers(response, answers, changed):
+    """Store a correction: only the changed questions' answers change. A corrected text keeps
+    its row (its codings stay, and are flagged if their excerpt no longer matches); other
+    changed answers are replaced."""
+    old = {}
+    for answer in stored_answers(response):
+        old.setdefault(answer.question.code, []).append(answer)
+    new = {}
+    for answer in answers:
+        new.setdefault(answer.question.code, []).append(answer)
+    for code in changed:
+        before, after = old.get(code, []), new.get(code, [])
+        plain_text = (
+            len(before) == len(after) == 1
+            and not before[0].choice_id
+            and not after[0].choice_id
+            and before[0].text
+            and after[0].text
+        )
+        if plain_text:
+            before[0].text = after[0].text
+            before[0].save(update_fields=["text"])
+            continue
+        Answer.objects.filter(pk__in=[a.pk for a in before]).delete()
+        for answer in after:
+            answer.response = response
+        Answer.objects.bulk_create(after)
+
+
 @workspace_view
 def response_correct(request, pk):
     """Correct a paper entry's answers (typing mistakes) through the paper validator; every
@@ -791,10 +959,7 @@ def response_correct(request, pk):
                     if before.get(code) != after.get(code)
                 ]
                 if changed:
-                    response.answers.all().delete()
-                    for answer in answers:
-                        answer.response = response
-                    Answer.objects.bulk_create(answers)
+                    replace_answers(response, answers, changed)
                     Response.objects.filter(pk=response.pk).update(area=form.area())
                     ResponseEvent.objects.create(
                         response=response,
@@ -820,6 +985,13 @@ def response_correct(request, pk):
             "error_links": form.error_links() if form.is_bound else [],
         },
     )
+
+
+def exclude_ineligible(response):
+    """Eligibility applies to paper as to the web; a paper is kept, excluded, never counted."""
+    response.status = Response.Status.EXCLUDED
+    response.exclusion_reason = Response.ExclusionReason.INELIGIBLE
+    response.excluded_at = timezone.now()
 
 
 def number_fields(form, numbers):
@@ -853,4 +1025,300 @@ def paper_next_url(request, code, details):
 
     return reverse("workspace:paper_entry", kwargs={"code": code}) + (
         "?" + urlencode(params) if params else ""
+    )
+
+
+# --- Paper batches ---------------------------------------------------------------------
+
+# Gaps listed per batch; a range with more is summarized ("and 120 more").
+MISSING_SHOWN = 30
+
+
+def missing_serials(serials):
+    """Numbers absent between a batch's lowest and highest numeric serial, so a lost page
+    shows; serials that are not plain numbers ("A-12") have no range and are left out."""
+    numbers = sorted({int(s) for s in serials if s and s.isascii() and s.isdigit() and len(s) < 10})
+    if len(numbers) < 2:
+        return [], 0
+    present = set(numbers)
+    missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in present]
+    return missing[:MISSING_SHOWN], max(0, len(missing) - MISSING_SHOWN)
+
+
+@workspace_view
+def paper_batches(request):
+    """The batch register: per batch who typed it, how many papers, how many excluded, and
+    the serial numbers missing from its numbered range. One grouped query."""
+    rows = list(
+        scoped(Response.objects.filter(channel=Response.Channel.PAPER), request)
+        .values("organization_id", "instrument_id", "paper_batch")
+        .annotate(
+            papers=Count("id"),
+            excluded=Count("id", filter=Q(status=Response.Status.EXCLUDED)),
+            typists=ArrayAgg(
+                Coalesce(
+                    NullIf("entered_by__full_name", Value("")),
+                    "entered_by__email",
+                    output_field=CharField(),
+                ),
+                distinct=True,
+                default=Value([]),
+            ),
+            serials=ArrayAgg("paper_serial", default=Value([])),
+            last_entered=Max("submitted_at"),
+            typed_twice=Count("second_entry"),
+            matched=Sum("second_entry__matched"),
+            compared=Sum("second_entry__compared"),
+        )
+        .order_by("-last_entered")
+    )
+    organizations = {o.pk: o for o in Organization.objects.visible_to(request.user)}
+    instruments = {
+        i.pk: i for i in Instrument.objects.filter(pk__in={row["instrument_id"] for row in rows})
+    }
+    for row in rows:
+        row["organization"] = organizations.get(row["organization_id"])
+        row["instrument"] = instruments[row["instrument_id"]]
+        row["missing"], row["more_missing"] = missing_serials(row.pop("serials"))
+        row["agreement"] = (
+            round(100 * row["matched"] / row["compared"]) if row["compared"] else None
+        )
+    return render(
+        request,
+        "staff/paper_batches.html",
+        {"rows": rows, "show_organization": request.organization is None},
+    )
+
+
+# --- Double entry ----------------------------------------------------------------------
+
+
+@workspace_view
+def paper_second_entry(request, code):
+    """Type a paper a second time, blind: nothing of the first typing is shown."""
+    organization = acting_organization(request)
+    instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
+    questions = instrument.cached_questions()
+    sections, numbers = paper_layout(instrument, questions)
+    data = request.POST if request.method == "POST" else None
+    hidden = hidden_questions(questions, data) if data else frozenset()
+    form = PaperResponseForm(questions, data, areas=community_areas(), hidden=hidden, kiosk=True)
+    details = SecondEntryDetailsForm(data, initial={"paper_batch": request.GET.get("batch", "")})
+    number_fields(form, numbers)
+    if request.method == "POST" and details.is_valid() and form.is_valid():
+        first = (
+            Response.objects.visible_to(request.user)
+            .filter(
+                organization=organization,
+                instrument=instrument,
+                channel=Response.Channel.PAPER,
+                paper_batch=details.cleaned_data["paper_batch"],
+                paper_serial=details.cleaned_data["paper_serial"],
+            )
+            .select_related("second_entry")
+            .first()
+        )
+        if first is None:
+            details.add_error(
+                "paper_serial",
+                _("No first entry of this serial number in this batch. Type it as a first entry."),
+            )
+        elif first.entered_by_id == request.user.pk:
+            details.add_error(
+                "paper_serial",
+                _("You typed this paper the first time: someone else types the second entry."),
+            )
+        elif hasattr(first, "second_entry"):
+            messages.info(request, _("This paper was already typed a second time."))
+            return redirect(second_entry_url(request, code, first.paper_batch))
+        else:
+            entry = SecondEntry(
+                response=first, entered_by=request.user, answers=answer_values(form.answers())
+            )
+            entry.compare(answer_values(first.answers.select_related("question", "choice")))
+            try:
+                entry.save()
+            except IntegrityError:
+                messages.info(request, _("This paper was already typed a second time."))
+            else:
+                messages.success(
+                    request,
+                    _("Stored the second entry of %(serial)s. Enter the next one.")
+                    % {"serial": first.paper_serial},
+                )
+            return redirect(second_entry_url(request, code, first.paper_batch))
+    rows = []
+    for section in sections:
+        items = []
+        for item in section["questions"]:
+            question = item["question"]
+            name = f"q-{question.code}"
+            if question.type == Question.Type.MATRIX:
+                items.append({**item, "field": None})
+            elif name in form.fields:
+                items.append(
+                    {
+                        **item,
+                        "field": form[name],
+                        "other": form[f"{name}-other"] if f"{name}-other" in form.fields else None,
+                        "mark": form[f"{name}-mark"] if f"{name}-mark" in form.fields else None,
+                    }
+                )
+        rows.append({"section": section["section"], "items": items})
+    error_links = []
+    if form.is_bound:
+        error_links = [
+            {"anchor": details[name].auto_id, "label": details.fields[name].label, "errors": e}
+            for name, e in details.errors.items()
+        ] + form.error_links()
+    return render(
+        request,
+        "staff/paper_second_entry.html",
+        {
+            "instrument": instrument,
+            "form": form,
+            "details": details,
+            "sections": rows,
+            "error_links": error_links,
+        },
+    )
+
+
+def second_entry_url(request, code, batch):
+    from urllib.parse import urlencode
+
+    params = {"batch": batch}
+    if request.user.is_facilitator and request.organization:
+        params["org"] = request.organization.slug
+    return reverse("workspace:paper_second_entry", kwargs={"code": code}) + "?" + urlencode(params)
+
+
+def shown_value(value, question, areas):
+    """A compared value as a person reads it: the choice's label, the area's name."""
+    if value.startswith("special:"):
+        return str(dict(Answer.Special.choices).get(value[8:], value))
+    if value.startswith("area:"):
+        area = areas.get(int(value[5:]))
+        return area.name if area else value
+    if value.startswith("number:"):
+        return value[7:]
+    choices = {c.code: c for c in (question.parent or question).choices.all()}
+    code, _sep, text = value.partition(": ")
+    if code in choices:
+        return choices[code].label + (f": {text}" if text else "")
+    return value
+
+
+def answers_from_values(question, values, areas):
+    """Answer rows (unsaved) for the second typing's values of one question."""
+    answers = []
+    choices = {c.code: c for c in (question.parent or question).choices.all()}
+    for value in values:
+        if value.startswith("special:"):
+            answers.append(Answer(question=question, special=value[8:]))
+        elif value.startswith("area:"):
+            answers.append(Answer(question=question, area=areas[int(value[5:])]))
+        elif value.startswith("number:"):
+            answers.append(Answer(question=question, number=Decimal(value[7:])))
+        elif question.has_choices:
+            code, _sep, text = value.partition(": ")
+            answers.append(Answer(question=question, choice=choices[code], text=text))
+        else:
+            answers.append(Answer(question=question, text=value))
+    return answers
+
+
+@workspace_view
+def paper_batch_check(request, code):
+    """A batch's papers typed twice: mismatching answers side by side, each settled here."""
+    instrument = get_object_or_404(Instrument, code=code, kind=Instrument.Kind.SURVEY)
+    batch = request.GET.get("batch", "")
+    entries = list(
+        SecondEntry.objects.visible_to(request.user)
+        .filter(response__instrument=instrument, response__paper_batch=batch)
+        .filter(
+            **({"response__organization": request.organization} if request.organization else {})
+        )
+        .select_related("response__entered_by", "entered_by")
+        .order_by("response__paper_serial")
+    )
+    if not entries:
+        raise Http404
+    questions = {q.code: q for q in instrument.cached_questions()}
+    numbers = paper_numbers(list(questions.values()))
+    areas = {a.pk: a for a in community_areas()}
+    first_answers = {}
+    for answer in Answer.objects.filter(response__in=[e.response for e in entries]).select_related(
+        "question", "choice"
+    ):
+        first_answers.setdefault(answer.response_id, []).append(answer)
+    papers, open_mismatches = [], []
+    for entry in entries:
+        first = answer_values(first_answers.get(entry.response_id, []))
+        rows = []
+        for question_code in entry.mismatches(first):
+            question = questions[question_code]
+            rows.append(
+                {
+                    "code": question_code,
+                    "number": numbers[question.pk],
+                    "question": question,
+                    "first": [
+                        shown_value(v, question, areas) for v in first.get(question_code, [])
+                    ],
+                    "second": [
+                        shown_value(v, question, areas)
+                        for v in entry.answers.get(question_code, [])
+                    ],
+                    "decision": entry.decisions.get(question_code),
+                    "field": f"decide-{entry.pk}-{question_code}",
+                }
+            )
+            if question_code not in entry.decisions:
+                open_mismatches.append((entry, question_code))
+        papers.append({"entry": entry, "rows": rows})
+    form = SettleForm(request.POST or None, mismatches=open_mismatches)
+    if request.method == "POST" and form.is_valid():
+        settled = 0
+        with transaction.atomic():
+            for entry, question_code in open_mismatches:
+                decision = form.cleaned_data.get(f"decide-{entry.pk}-{question_code}")
+                if not decision:
+                    continue
+                if decision == "second":
+                    question = questions[question_code]
+                    entry.response.answers.filter(question=question).delete()
+                    new = answers_from_values(question, entry.answers.get(question_code, []), areas)
+                    for answer in new:
+                        answer.response = entry.response
+                    Answer.objects.bulk_create(new)
+                    if question.type == Question.Type.AREA:
+                        area = next((a.area for a in new if a.area_id), None)
+                        Response.objects.filter(pk=entry.response_id).update(area=area)
+                entry.decisions[question_code] = decision
+                settled += 1
+            for entry in {entry for entry, _code in open_mismatches}:
+                entry.save(update_fields=["decisions"])
+        messages.success(
+            request,
+            ngettext("%(count)s mismatch settled.", "%(count)s mismatches settled.", settled)
+            % {"count": settled},
+        )
+        return redirect(request.get_full_path())
+    for paper_rows in papers:
+        for row in paper_rows["rows"]:
+            row["bound"] = form[row["field"]] if row["field"] in form.fields else None
+    compared = sum(e.compared for e in entries)
+    matched = sum(e.matched for e in entries)
+    return render(
+        request,
+        "staff/paper_check.html",
+        {
+            "instrument": instrument,
+            "batch": batch,
+            "papers": papers,
+            "form": form,
+            "open": len(open_mismatches),
+            "agreement": round(100 * matched / compared) if compared else None,
+        },
     )

@@ -28,6 +28,7 @@ from surveys.models import (
     PromptNote,
     Response,
     SessionQuote,
+    Target,
 )
 
 from . import browser as browser_helpers
@@ -525,6 +526,15 @@ def workspace_data(org_a, areas):
         consented=True,
     )
     response.answers.create(question=survey.questions.get(code="idea"), text="Más luz")
+    # Targets: the home page's progress bars are part of the axe walk.
+    Target.objects.create(organization=org_a, instrument=survey, completed=100)
+    Target.objects.create(
+        organization=org_a,
+        instrument=survey,
+        area=areas.get(name="Lower West Side"),
+        completed=20,
+    )
+    Target.objects.create(organization=org_a, instrument=survey, language="es", completed=30)
     response.answers.create(
         question=survey.questions.get(code="trust"),
         choice=survey.questions.get(code="trust").choices.get(code="agree"),
@@ -634,6 +644,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
     pages = {
         "home": "/staff/",
         "links": "/staff/links/",
+        "link new": "/staff/links/new/",
         "sessions": "/staff/sessions/",
         "session form": "/staff/sessions/new/",
         "session": f"/staff/sessions/{session.pk}/",
@@ -646,6 +657,8 @@ def test_axe_finds_no_violation_on_any_workspace_page(
         "paper print": f"/staff/paper/{survey.code}/print/en/",
         "paper print es": f"/staff/paper/{survey.code}/print/es/",
         "paper entry": f"/staff/paper/{survey.code}/enter/",
+        "paper batches": "/staff/paper/batches/",
+        "paper second entry": f"/staff/paper/{survey.code}/enter-again/",
         "team": "/staff/team/",
         "member": f"/staff/team/{member.public_id}/",
         "invited member": f"/staff/team/{invited.membership.public_id}/",
@@ -676,7 +689,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
     # The main pages in Spanish and Chinese (the account's language).
     for language in ("es", "zh-hans"):
         User.objects.filter(pk=manager.pk).update(preferred_language=language)
-        for name in ("home", "session form", "responses"):
+        for name in ("home", "session form", "responses", "links", "link new", "paper batches"):
             visit(page, live_server, pages[name])
             assert html_lang(page) == language, name
             check(page, f"{name} {language}")
@@ -697,7 +710,7 @@ def test_axe_finds_no_violation_on_any_workspace_page(
         check(facilitator_page, name)
     assert facilitator_page.get_by_role("heading", level=1).count() == 1
 
-    assert len(checked) == 37, checked
+    assert len(checked) == 46, checked
     for problem in (problems, lock_problems, facilitator_problems):
         problem.assert_clean()
 

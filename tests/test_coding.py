@@ -525,3 +525,18 @@ def test_cbo_reads_its_own_starred_quotes_only(client, facilitator, staff_a, tex
     quote = StarredQuote.objects.get(original=texts[0].text)
     assert client.post(url, {"action": "unstar", "starred": quote.pk}).status_code == 404
     assert StarredQuote.objects.count() == 2
+
+
+def test_correcting_a_paper_text_keeps_its_codings(facilitator, links):
+    from surveys.models import Answer
+    from surveys.workspace import replace_answers
+
+    answer = text_answer(links["a"], "More officers walking the block.")
+    themes = make_themes()
+    apply_themes(facilitator, "answer", answer.pk, [themes[0]], [(themes[1], 14, 21, "walking")])
+    fixed = Answer(question=answer.question, text="More officers talking with us.")
+    replace_answers(answer.response, [fixed], ["idea"])
+    answer.refresh_from_db()
+    assert answer.text == "More officers talking with us."
+    assert Coding.objects.filter(answer=answer).count() == 2
+    assert Coding.objects.get(answer=answer, start=14).needs_review

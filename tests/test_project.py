@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from organizations.models import Membership, Organization, User
+from organizations.models import Area, Membership, Organization, User
 from surveys.models import Answer, CollectionLink, Instrument, Question, Response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,6 +223,47 @@ def test_demo_loader_twice_gives_same_counts(settings):
         "no_response",
         "not_sure",
     ]
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000"])
+def test_make_run_refuses_a_port_that_is_not_one(port):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bin" / "run.py")],
+        env={**os.environ, "PORT": port},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"PORT must be a number from 1 to 65535, not '{port}'." in done.stderr
+
+
+@pytest.mark.django_db
+def test_demo_loader_prints_one_organizations_links_on_the_given_port(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", base_url="http://127.0.0.1:8013", stdout=out)
+    printed = out.getvalue()
+    lines = [line for line in printed.splitlines() if "Resident survey of" in line]
+    assert len(lines) == 3
+    tokens = {line.rsplit("/", 2)[-2] for line in lines}
+    assert len(tokens) == 1
+    link = CollectionLink.objects.get(token=tokens.pop())
+    for line, prefix in zip(lines, ("/en/", "/es/", "/zh-hans/"), strict=True):
+        assert f"Resident survey of {link.organization.name} (" in line
+        assert f": http://127.0.0.1:8013{prefix}" in line
+    assert "127.0.0.1:8000" not in printed
+    assert "zh-hans" in link.instrument.languages
+    assert link.started >= link.consented >= link.responses.count() > 0
+    # Names in English for every organization and area; Chinese where a common one exists.
+    assert link.organization.name_zh_hans == "示范：华埠社区安全圈"
+    assert not Organization.objects.filter(name_en__isnull=True).exists()
+    assert not Area.objects.filter(name_en__isnull=True).exists()
+    assert Area.objects.get(kind="community_area", number=34).name_zh_hans == "阿默广场（华埠）"
+    # The start page says how long it takes; the description does not say it again.
+    survey = link.instrument
+    for text in (survey.description_en, survey.description_es, survey.description_zh_hans):
+        assert "minut" not in text and "分钟" not in text
 
 
 @pytest.mark.django_db

@@ -278,11 +278,23 @@ def test_numbers_as_phones_send_them(client, link, area, typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed, stored", [("０６０８０", "06080"), (" 60608 ", "60608"), ("60608-1234", "60608-1234")]
+    "typed, stored", [("０６０８０", "06080"), (" 60608 ", "60608"), ("6 0 6 0 8", "60608")]
 )
 def test_zip_codes_keep_leading_zeros(client, link, area, typed, stored):
     walk(client, link, area, two={"q-trust": "agree", "q-zip": typed})
     assert Answer.objects.get(question__code="zip").text == stored
+
+
+@pytest.mark.parametrize("typed", ["60608-1234", "606081234", "6060"])
+def test_zip_code_other_than_five_digits_is_refused_in_residents_language(
+    client, link, area, typed
+):
+    done = walk(client, link, area, "es", two={"q-trust": "agree", "q-zip": typed})
+    assert done.status_code == 200
+    body = done.content.decode()
+    assert "Escriba un código postal de 5 dígitos, por ejemplo 60608." in body
+    assert f'value="{typed}"' in body
+    assert not Answer.objects.exists()
 
 
 def test_number_out_of_range_is_a_fixable_error_in_residents_language(client, link, area):
@@ -439,6 +451,50 @@ def test_traditional_chinese_browsers_get_traditional_when_offered(client, setti
     settings.OFFERED_LANGUAGES = ["en", "zh-hans", "zh-hant"]
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-TW,en;q=0.5")
     assert page["Location"] == "/zh-hant/"
+
+
+@pytest.mark.parametrize(
+    "prefix, offered",
+    [
+        ("zh", "zh-hans"),
+        ("zh-tw", "zh-hans"),
+        ("zh-TW", "zh-hans"),
+        ("ZH-HANS", "zh-hans"),
+        ("ES", "es"),
+        ("es-mx", "es"),
+        ("EN", "en"),
+    ],
+)
+def test_language_prefix_not_offered_as_written_redirects_to_offered_one(
+    client, link, prefix, offered
+):
+    page = client.get(f"/{prefix}/s/{link.token}/consent/?x=1")
+    assert page.status_code == 302
+    assert page["Location"] == f"/{offered}/s/{link.token}/consent/?x=1"
+    assert client.get(page["Location"]).status_code == 200
+
+
+def test_traditional_chinese_prefix_goes_to_traditional_when_offered(client, link, settings):
+    settings.LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+    settings.OFFERED_LANGUAGES = ["en", "zh-hans", "zh-hant"]
+    page = client.get(f"/zh-tw/s/{link.token}/")
+    assert page["Location"] == f"/zh-hant/s/{link.token}/"
+
+
+@pytest.mark.parametrize("path", ["/fr/s/nothing/", "/zh/no-such-page/", "/staff/nope/"])
+def test_unknown_pages_under_language_prefixes_stay_not_found(client, path):
+    page = client.get(path, follow=True)
+    assert page.status_code == 404
+
+
+def test_start_page_says_how_long_once_with_one_language_switcher(client, link):
+    link.instrument.description_en = "Tell us what helps you feel safe."
+    link.instrument.estimated_minutes = 10
+    link.instrument.save()
+    html = client.get(flow_url(link, "start")).content.decode()
+    assert html.count("It takes about 10 minutes.") == 1
+    assert html.count('class="language-switcher"') == 1
+    assert html.count('hreflang="es"') == 1
 
 
 def test_short_code_redirects_to_link_in_browser_language(client, link):

@@ -74,3 +74,31 @@ def test_admin_response_list_is_scoped_for_a_cbo_admin_user(client, data, org_a)
     page = client.get("/admin/surveys/response/")
     assert page.status_code == 200
     assert [r.organization.name for r in page.context["cl"].result_list] == ["Org A"]
+
+
+def test_area_and_organization_names_fall_back_to_english_marked_as_such(client, link, areas):
+    from django.core.management import call_command
+
+    from organizations.models import Area
+
+    armour = areas.get(number=34)
+    assert (armour.name_en, armour.name_zh_hans) == ("Armour Square", None)
+    Area.objects.filter(pk=armour.pk).update(name_zh_hans="阿默广场（华埠）")
+    link.organization.name_zh_hans = "示范机构"
+    link.organization.save()
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        chinese = client.get(reverse("surveys:start", args=[link.token])).content.decode()
+        assert "示范机构" in chinese
+        step = client.post(reverse("surveys:consent", args=[link.token]), {"decision": "agree"})
+        page = client.get(step["Location"]).content.decode()
+    assert "阿默广场（华埠）" in page and "Lower West Side" in page
+    with translation.override("es"):
+        spanish = client.get(reverse("surveys:start", args=[link.token])).content.decode()
+    assert f'<span lang="en">{link.organization.name_en}</span>' in spanish
+    # Loading the areas again keeps the translations and the English names.
+    call_command("load_areas", verbosity=0)
+    armour.refresh_from_db()
+    assert (armour.name_en, armour.name_zh_hans) == ("Armour Square", "阿默广场（华埠）")

@@ -10,9 +10,11 @@ from django.urls import reverse
 from surveys.models import (
     ListeningSession,
     Response,
+    SecondEntry,
 )
 
 from .factories import (
+    MembershipFactory,
     make_response,
 )
 
@@ -76,11 +78,12 @@ def test_home_counts_only_own_included_responses(client, staff_a, links):
 def test_home_query_count_does_not_grow(client, staff_a, links, django_assert_max_num_queries):
     client.force_login(staff_a)
     make_response(links["a"])
-    with django_assert_max_num_queries(12):
+    # 13: the figures, the recent activity, and the targets (none here: one query).
+    with django_assert_max_num_queries(13):
         client.get(reverse("workspace:home"))
     for _ in range(30):
         make_response(links["a"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("workspace:home"))
 
 
@@ -170,7 +173,8 @@ def test_history_keeps_every_save_side_by_side(client, staff_a, manager_a, guide
     edit = {**data, "quotes-safety-0-text": "We need more lights at night."}
     edit.pop("form_key")
     client.post(reverse("workspace:session_edit", args=[session.pk]), edit)
-    assert client.get(reverse("workspace:session_history", args=[session.pk])).status_code == 403
+    # Staff who edited it see its history.
+    assert client.get(reverse("workspace:session_history", args=[session.pk])).status_code == 200
 
     client.force_login(manager_a)
     page = client.get(reverse("workspace:session_history", args=[session.pk]))
@@ -188,6 +192,72 @@ def test_history_keeps_every_save_side_by_side(client, staff_a, manager_a, guide
     html = page.content.decode()
     assert '<td class="diff-old">“We need more ligths at night.”</td>' in html
     assert '<td class="diff-new">“We need more lights at night.”</td>' in html
+
+
+def test_session_history_for_staff_only_after_they_edited_it(client, staff_a, manager_a, guide):
+    colleague = MembershipFactory(organization=staff_a.membership.organization).user
+    client.force_login(manager_a)
+    data = session_post(guide, manager_a)
+    client.post(reverse("workspace:session_new"), data)
+    session = ListeningSession.objects.get()
+    history = reverse("workspace:session_history", args=[session.pk])
+    client.force_login(staff_a)
+    assert client.get(history).status_code == 403
+    assert "History of changes" not in client.get(
+        reverse("workspace:session", args=[session.pk])
+    ).content.decode("utf-8")
+    edit = {**data, "place": "Library"}
+    edit.pop("form_key")
+    client.post(reverse("workspace:session_edit", args=[session.pk]), edit)
+    assert client.get(history).status_code == 200
+    assert "History of changes" in client.get(
+        reverse("workspace:session", args=[session.pk])
+    ).content.decode("utf-8")
+    client.force_login(colleague)
+    assert client.get(history).status_code == 403
+
+
+def test_add_quote_box_without_javascript_keeps_everything_and_saves_nothing(
+    client, staff_a, guide
+):
+    client.force_login(staff_a)
+    data = session_post(
+        guide,
+        staff_a,
+        action="add-quote:safety",
+        **{"quotes-safety-1-text": "Second quote", "quotes-safety-1-descriptor": "elder"},
+    )
+    page = client.post(reverse("workspace:session_new"), data)
+    assert page.status_code == 200
+    assert ListeningSession.objects.count() == 0
+    body = page.content.decode()
+    assert 'name="quotes-safety-TOTAL_FORMS" value="3"' in body
+    assert 'name="quotes-police-TOTAL_FORMS" value="2"' in body
+    assert 'name="quotes-safety-2-text"' in body
+    assert "Second quote" in body and "Summary about safety" in body
+    assert "error-summary" not in body
+    data["quotes-safety-TOTAL_FORMS"] = "3"
+    data["quotes-safety-2-text"] = "Third quote"
+    data["action"] = "save"
+    client.post(reverse("workspace:session_new"), data)
+    assert list(ListeningSession.objects.get().quotes.values_list("text", flat=True)) == [
+        "Second quote",
+        "Third quote",
+    ]
+
+
+def test_session_languages_are_shown_by_name_in_readers_language(client, staff_a, guide):
+    client.force_login(staff_a)
+    client.post(
+        reverse("workspace:session_new"), session_post(guide, staff_a, languages=["es", "zh-hans"])
+    )
+    session = ListeningSession.objects.get()
+    page = client.get(reverse("workspace:session", args=[session.pk])).content.decode()
+    assert "Spanish, Simplified Chinese" in page
+    staff_a.preferred_language = "es"
+    staff_a.save()
+    page = client.get(reverse("workspace:session", args=[session.pk])).content.decode()
+    assert "español, chino simplificado" in page.lower()
 
 
 def test_session_list_filters_and_searches_own_sessions_only(client, staff_a, staff_b, guide):
@@ -386,6 +456,7 @@ def test_paper_entry_double_submit_stores_once(client, staff_a, survey):
         "paper_serial": "9",
         "paper_batch": "B1",
         "paper_language": "en",
+        "q-idea": "Lights",
     }
     client.post(url, data)
     client.post(url, data)
@@ -519,3 +590,238 @@ def test_facilitator_new_session_with_another_organizations_form_key_keeps_the_n
     mine = ListeningSession.objects.get(organization=staff_a.membership.organization)
     assert response["Location"] == reverse("workspace:session", args=[mine.pk])
     assert mine.notes.count() == 2
+
+
+def paper_post(client, survey, answers, serial="1"):
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    return client.post(
+        url,
+        {
+            "entry": entry_token(client.get(url)),
+            "paper_serial": serial,
+            "paper_batch": "B",
+            "paper_language": "en",
+            **answers,
+        },
+        follow=True,
+    )
+
+
+def test_paper_ineligible_answers_are_stored_excluded_with_a_message(client, staff_a, survey):
+    question = survey.questions.get(code="contact")
+    question.eligible_choices = ["yes"]
+    question.save()
+    client.force_login(staff_a)
+    page = paper_post(client, survey, {"q-contact": "no", "q-idea": "Lights"})
+    response = Response.objects.get()
+    assert (response.status, response.exclusion_reason) == ("excluded", "ineligible")
+    assert response.answers.count() == 2
+    body = page.content.decode()
+    assert "as excluded, reason “not eligible”" in body
+    assert not Response.objects.included().exists()
+
+
+def test_paper_eligibility_marked_unreadable_is_stored_included(client, staff_a, survey):
+    question = survey.questions.get(code="contact")
+    question.eligible_choices = ["yes"]
+    question.save()
+    client.force_login(staff_a)
+    paper_post(client, survey, {"q-contact": "unreadable", "q-idea": "Lights"})
+    assert Response.objects.get().status == "included"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, {"q-trust": "no_answer", "q-household-mark": "no_answer"}],
+)
+def test_paper_with_no_answer_at_all_is_refused(client, staff_a, survey, answers):
+    client.force_login(staff_a)
+    page = paper_post(client, survey, answers)
+    assert Response.objects.count() == 0
+    body = page.content.decode()
+    assert "Nothing is answered on this questionnaire." in body
+    assert 'class="alert alert-danger error-summary"' in body
+
+
+@pytest.mark.parametrize("typed", ["0", "25"])
+def test_paper_number_outside_the_questions_limits_is_refused(client, staff_a, survey, typed):
+    household = survey.questions.get(code="household")
+    household.min_value, household.max_value = 1, 20
+    household.save()
+    client.force_login(staff_a)
+    page = paper_post(client, survey, {"q-household": typed, "q-idea": "x"})
+    assert Response.objects.count() == 0
+    assert 'href="#id_q-household"' in page.content.decode()
+    paper_post(client, survey, {"q-household": "20", "q-idea": "x"})
+    assert Response.objects.get().answers.get(question__code="household").number == 20
+
+
+def test_paper_zip_plus_four_is_refused(client, staff_a, survey):
+    client.force_login(staff_a)
+    page = paper_post(client, survey, {"q-zip": "60608-1234"})
+    assert Response.objects.count() == 0
+    assert "Enter a 5-digit ZIP code, for example 60608." in page.content.decode()
+
+
+def test_paper_print_names_organization_contact_wave_and_serial_field(
+    client, staff_a, org_a, survey
+):
+    org_a.contact_line_en = "Call Org A at 312-555-0100"
+    org_a.save()
+    survey.wave = 3
+    survey.save()
+    client.force_login(staff_a)
+    body = client.get(reverse("workspace:paper_print", args=[survey.code, "en"])).content.decode()
+    assert "<strong>Org A</strong> · Call Org A at 312-555-0100 · Wave 3" in body
+    assert "Serial number (office use):" in body
+
+
+# --- Batch register ---------------------------------------------------------------------
+
+
+def paper(survey, organization, staff, batch, serial, **fields):
+    return Response.objects.create(
+        instrument=survey,
+        organization=organization,
+        channel="paper",
+        language="en",
+        entered_by=staff,
+        paper_batch=batch,
+        paper_serial=serial,
+        **fields,
+    )
+
+
+def test_batch_register_counts_papers_excluded_typists_and_missing_serials(
+    client, staff_a, manager_a, staff_b, survey
+):
+    org = staff_a.membership.organization
+    for serial in ("1", "2", "4", "7"):
+        paper(survey, org, staff_a, "Fair", serial)
+    paper(survey, org, manager_a, "Fair", "3", status="excluded", exclusion_reason="ineligible")
+    paper(survey, org, staff_a, "Library", "A-1")
+    paper(survey, staff_b.membership.organization, staff_b, "Other org batch", "9")
+    client.force_login(staff_a)
+    page = client.get(reverse("workspace:paper_batches"))
+    rows = {row["paper_batch"]: row for row in page.context["rows"]}
+    assert set(rows) == {"Fair", "Library"}
+    fair = rows["Fair"]
+    assert (fair["papers"], fair["excluded"], fair["missing"], fair["more_missing"]) == (
+        5,
+        1,
+        [5, 6],
+        0,
+    )
+    assert sorted(fair["typists"]) == sorted([str(staff_a), str(manager_a)])
+    assert rows["Library"]["missing"] == []
+    body = page.content.decode()
+    assert '<td data-figure="missing">5, 6</td>' in body
+    assert "Other org batch" not in body
+
+
+def test_batch_register_summarizes_a_long_gap(client, staff_a, survey):
+    org = staff_a.membership.organization
+    paper(survey, org, staff_a, "Big", "1")
+    paper(survey, org, staff_a, "Big", "100")
+    client.force_login(staff_a)
+    body = client.get(reverse("workspace:paper_batches")).content.decode()
+    assert "28, 29, 30, 31 and 68 more" in body
+
+
+@pytest.mark.parametrize("batches", [1, 15])
+def test_batch_register_query_count_does_not_grow(
+    client, staff_a, survey, batches, django_assert_max_num_queries
+):
+    org = staff_a.membership.organization
+    for n in range(batches):
+        for serial in range(1, 4):
+            paper(survey, org, staff_a, f"B{n}", str(serial))
+    client.force_login(staff_a)
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("workspace:paper_batches")).status_code == 200
+
+
+# --- Double entry -----------------------------------------------------------------------
+
+
+def first_paper(client, survey, serial, answers, batch="Fair"):
+    url = reverse("workspace:paper_entry", args=[survey.code])
+    data = {
+        "entry": entry_token(client.get(url)),
+        "paper_serial": serial,
+        "paper_batch": batch,
+        "paper_language": "en",
+        **answers,
+    }
+    assert client.post(url, data).status_code == 302
+
+
+def second_paper(client, survey, serial, answers, batch="Fair"):
+    url = reverse("workspace:paper_second_entry", args=[survey.code])
+    return client.post(url, {"paper_serial": serial, "paper_batch": batch, **answers}, follow=True)
+
+
+def test_double_entry_lists_mismatches_and_settles_them(client, staff_a, manager_a, survey, areas):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-trust": "agree", "q-idea": "Lights"})
+    first_paper(client, survey, "2", {"q-trust": "agree", "q-household": "3"})
+    client.force_login(manager_a)
+    blind = client.get(reverse("workspace:paper_second_entry", args=[survey.code]))
+    assert "Lights" not in blind.content.decode()
+    second_paper(client, survey, "1", {"q-trust": "agree", "q-idea": "Lights"})
+    page = second_paper(client, survey, "2", {"q-trust": "disagree", "q-household": "3"})
+    assert "Stored the second entry of 2." in page.content.decode()
+    first, second = SecondEntry.objects.order_by("response__paper_serial")
+    assert (first.matched, first.compared, second.matched, second.compared) == (2, 2, 1, 2)
+
+    check = reverse("workspace:paper_batch_check", args=[survey.code]) + "?batch=Fair"
+    page = client.get(check)
+    body = page.content.decode()
+    assert "Agreement: 75 % of answers typed alike, in 2 papers typed twice." in body
+    rows = [row for paper in page.context["papers"] for row in paper["rows"]]
+    assert [(row["code"], row["first"], row["second"]) for row in rows] == [
+        ("trust", ["Agree"], ["Disagree"])
+    ]
+    client.post(check, {f"decide-{second.pk}-trust": "second"})
+    stored = Response.objects.get(paper_serial="2")
+    assert list(
+        stored.answers.filter(question__code="trust").values_list("choice__code", flat=True)
+    ) == ["disagree"]
+    assert "Every mismatch of this batch is settled." in client.get(check).content.decode()
+    register = client.get(reverse("workspace:paper_batches")).content.decode()
+    assert "75 % agreement (2 typed twice)" in register
+
+
+def test_second_entry_by_the_first_typist_or_of_an_unknown_paper_is_refused(
+    client, staff_a, survey
+):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-idea": "Lights"})
+    page = second_paper(client, survey, "1", {"q-idea": "Lights"})
+    assert "someone else types the second entry" in page.content.decode()
+    page = second_paper(client, survey, "99", {"q-idea": "Lights"})
+    assert "No first entry of this serial number in this batch." in page.content.decode()
+    assert SecondEntry.objects.count() == 0
+
+
+def test_second_entry_twice_stores_once(client, staff_a, manager_a, survey):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-idea": "Lights"})
+    client.force_login(manager_a)
+    second_paper(client, survey, "1", {"q-idea": "Lights"})
+    page = second_paper(client, survey, "1", {"q-idea": "Other"})
+    assert "already typed a second time" in page.content.decode()
+    assert SecondEntry.objects.get().answers == {"idea": ["Lights"]}
+
+
+def test_batch_check_of_another_organization_is_not_found(client, staff_a, staff_b, survey):
+    client.force_login(staff_a)
+    first_paper(client, survey, "1", {"q-idea": "Lights"})
+    SecondEntry.objects.create(
+        response=Response.objects.get(), entered_by=staff_b, answers={"idea": ["x"]}
+    )
+    client.force_login(staff_b)
+    check = reverse("workspace:paper_batch_check", args=[survey.code]) + "?batch=Fair"
+    assert client.get(check).status_code == 404
+    client.force_login(staff_a)
+    assert client.get(check).status_code == 200

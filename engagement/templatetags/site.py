@@ -33,3 +33,17 @@ def language_links(context, codes=None):
             }
         )
     return links
+
+
+@register.filter
+def language_names(codes):
+    """Language codes ("es", ["en", "zh-hans"]) as names in the reader's language."""
+    if isinstance(codes, str):
+        codes = [codes]
+    names = []
+    for code in codes or []:
+        try:
+            names.append(str(get_language_info(code)["name_translated"]))
+        except KeyError:
+            names.append(code)
+    return ", ".join(names)

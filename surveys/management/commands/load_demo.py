@@ -1,3 +1,4 @@
+import os
 import random
 import uuid
 from datetime import datetime, time, timedelta
@@ -59,8 +60,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="Do not print the demo logins."
         )
+        parser.add_argument(
+            "--base-url",
+            help="Where the site is served, for the printed links (default: port $PORT or 8000).",
+        )
 
-    def handle(self, *args, force=False, quiet_logins=False, **options):
+    def handle(self, *args, force=False, quiet_logins=False, base_url=None, **options):
+        base_url = base_url or f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. Demo accounts have public passwords; "
@@ -74,6 +80,7 @@ class Command(BaseCommand):
             self.load_sessions(guide, cbos, members)
             links, kiosk = self.load_links(survey, cbos)
             created = self.load_responses(survey, cbos, links, kiosk, members, facilitator)
+            self.load_link_figures()
         self.stdout.write(
             f"Demo data: {len(cbos)} organizations and the facilitator, "
             f"{User.objects.filter(email__endswith='@demo.example.org').count()} accounts, "
@@ -81,14 +88,27 @@ class Command(BaseCommand):
             f"{created} responses added "
             f"({Response.objects.filter(instrument=survey).count()} in all)."
         )
-        self.print_summary(links, kiosk, cbos, show_logins=settings.DEBUG and not quiet_logins)
+        self.print_summary(
+            links,
+            kiosk,
+            cbos,
+            show_logins=settings.DEBUG and not quiet_logins,
+            base_url=base_url.rstrip("/"),
+        )
+
+    def load_area_names(self, areas):
+        for number, name in demo_content.AREA_NAMES_ZH_HANS.items():
+            if number in areas:
+                Area.objects.filter(pk=areas[number].pk).update(name_zh_hans=name)
 
     def load_organizations(self):
         areas = {a.number: a for a in Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA)}
+        self.load_area_names(areas)
         facilitator_org, _ = Organization.objects.update_or_create(
             slug=demo_content.FACILITATOR["slug"],
             defaults={
                 "name": demo_content.FACILITATOR["name"],
+                "name_en": demo_content.FACILITATOR["name"],
                 "kind": Organization.Kind.FACILITATOR,
                 **translated("contact_line", demo_content.FACILITATOR["contact_line"]),
             },
@@ -99,6 +119,8 @@ class Command(BaseCommand):
                 slug=data["slug"],
                 defaults={
                     "name": data["name"],
+                    "name_en": data["name"],
+                    "name_zh_hans": data.get("name_zh_hans"),
                     "kind": Organization.Kind.CBO,
                     "home_area": areas.get(data["home_area"]),
                     **translated("contact_line", data["contact_line"]),
@@ -189,6 +211,11 @@ class Command(BaseCommand):
         return instrument
 
     def load_question(self, instrument, section, data, order, parent=None):
+        limits = {"min_value": data.get("min_value"), "max_value": data.get("max_value")}
+        stored = Question.objects.filter(instrument=instrument, code=data["code"]).first()
+        if stored and instrument.is_frozen():
+            # Limits are structure: a demo loaded before they existed keeps its own.
+            limits = {"min_value": stored.min_value, "max_value": stored.max_value}
         question, _ = Question.objects.update_or_create(
             instrument=instrument,
             code=data["code"],
@@ -199,6 +226,7 @@ class Command(BaseCommand):
                 "required": data.get("required", False),
                 "eligible_choices": data.get("eligible", []),
                 "order": order,
+                **limits,
                 **translated("text", data["text"]),
                 **translated("help_text", data.get("help_text", {})),
             },
@@ -280,6 +308,17 @@ class Command(BaseCommand):
             label="Demo: kiosk at the community center",
         )
         return links, kiosk
+
+    def load_link_figures(self):
+        """Started and consented counters in line with each link's responses: about one in
+        six who answer the consent page decline, one in five who agree never finish."""
+        from django.db.models import Count
+
+        for link in CollectionLink.objects.annotate(stored=Count("responses")):
+            consented = link.stored + link.stored // 5
+            CollectionLink.objects.filter(pk=link.pk).update(
+                consented=consented, started=consented + consented // 6
+            )
 
     def load_responses(self, survey, cbos, links, kiosk, members, facilitator):
         ids = [uuid.uuid5(RESPONSE_NAMESPACE, f"demo-response-{i}") for i in range(RESPONSE_COUNT)]
@@ -390,24 +429,28 @@ class Command(BaseCommand):
                 ]
         return answers
 
-    def print_summary(self, links, kiosk, cbos, show_logins):
-        first = links[cbos[0].pk]
-        chinatown = next((links[o.pk] for o in cbos if "zh-hans" in o.demo_languages), first)
-        self.stdout.write("\nOpen these:")
-        for code, label, link in (
-            ("en", "Resident survey (English)", first),
-            ("es", "Resident survey (Spanish)", first),
-            ("zh-hans", "Resident survey (Chinese)", chinatown),
-        ):
+    def print_summary(self, links, kiosk, cbos, show_logins, base_url):
+        # One organization's link in each language, so the three are the same survey of the
+        # same organization: the one whose languages include Chinese.
+        chinatown = next((o for o in cbos if "zh-hans" in o.demo_languages), cbos[0])
+        link = links[chinatown.pk]
+        name = chinatown.name_en  # the console speaks English, whatever the link's language
+        self.stdout.write(f"\nOpen these (links of {name}):")
+        for code, label in (("en", "English"), ("es", "Spanish"), ("zh-hans", "Chinese")):
             with translation.override(code):
-                self.stdout.write(f"  {label}: http://127.0.0.1:8000{link.get_absolute_url()}")
-        self.stdout.write(f"  Short link: http://127.0.0.1:8000{first.get_short_url()}")
-        with translation.override("en"):
-            self.stdout.write(f"  Kiosk link: http://127.0.0.1:8000{kiosk.get_absolute_url()}")
+                self.stdout.write(
+                    f"  Resident survey of {name} ({label}): {base_url}{link.get_absolute_url()}"
+                )
         self.stdout.write(
-            f"  Staff sign-in (CBO workspace): http://127.0.0.1:8000{reverse('login')}"
+            f"  Short link of {name} (follows the phone's language): "
+            f"{base_url}{link.get_short_url()}"
         )
-        self.stdout.write(f"  Facilitator's admin: http://127.0.0.1:8000{reverse('admin:index')}")
+        with translation.override("en"):
+            self.stdout.write(
+                f"  Kiosk link of {kiosk.organization.name_en}: {base_url}{kiosk.get_absolute_url()}"
+            )
+        self.stdout.write(f"  Staff sign-in (CBO workspace): {base_url}{reverse('login')}")
+        self.stdout.write(f"  Facilitator's admin: {base_url}{reverse('admin:index')}")
         if show_logins:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             self.stdout.write(f"  Facilitator: {FACILITATOR_EMAIL}")
