@@ -203,7 +203,8 @@ def test_resident_completes_demo_survey_in_chinese_on_phone(
         "zh-hans",
         {
             **ELIGIBLE,
-            "community_area": "Armour Square",
+            # Chinatown's community area, by its Chinese name.
+            "community_area": "阿默广场（华埠）",
             "zip_code": "60616",
             "feel_safe_night": "unsafe",
             "less_safe_reasons": ["poor_lighting"],

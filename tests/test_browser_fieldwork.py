@@ -11,7 +11,7 @@ from organizations.models import Membership, Organization
 from surveys.models import CollectionLink, ListeningSession, Response
 
 from .browser import DESKTOP, PHONE, assert_no_axe_violations, submit
-from .factories import MembershipFactory, small_survey
+from .factories import MembershipFactory, QuestionFactory, choices, small_survey
 from .test_browser_resident import MINIMAL, complete, demo, start_and_consent  # noqa: F401
 from .test_browser_staff import (
     label,
@@ -105,21 +105,31 @@ def test_manager_runs_an_event_link_from_flyer_to_closing(live_server, new_page,
 
 
 def test_staff_types_an_under_18_paper_and_sees_it_stored_as_ineligible(
-    live_server,
-    new_page,
-    demo,  # noqa: F811
+    live_server, new_page, org_a, areas
 ):
-    organization = Organization.objects.filter(kind=Organization.Kind.CBO).order_by("pk")[0]
+    survey = small_survey()
+    age = QuestionFactory(
+        instrument=survey,
+        section=survey.sections.get(number=1),
+        code="age_18_plus",
+        type="single",
+        required=True,
+        order=1,
+        text_en="Are you 18 years old or older?",
+        eligible_choices=["yes"],
+    )
+    choices(age, ("yes", "Yes", "Sí", "是"), ("no", "No", "No", "否"))
+    organization = org_a
     staff = with_password(
         MembershipFactory(organization=organization, role=Membership.Role.STAFF).user
     )
     page, problems = new_page(viewport=DESKTOP)
     sign_in(page, live_server, staff.email)
-    visit(page, live_server, reverse("workspace:paper_entry", args=[demo.code]))
+    visit(page, live_server, reverse("workspace:paper_entry", args=[survey.code]))
     page.get_by_label(label("Serial number on the paper")).fill("17")
     page.get_by_label(label("Batch")).fill("Fair")
     page.locator('input[name="q-age_18_plus"][value="no"]').check()
-    page.locator('input[name="q-live_work_chicago"][value="live"]').check()
+    page.locator('[name="q-idea"]').fill("More light")
     submit(page, page.get_by_role("button", name="Save and enter the next one"))
     message = page.get_by_role("status").filter(has_text="not eligible")
     assert message.count() == 1
