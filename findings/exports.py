@@ -41,6 +41,7 @@ CHICAGO = ZoneInfo(settings.TIME_ZONE)
 # A spreadsheet reads a cell starting with one of these as a formula (or strips the tab or
 # carriage return and then does).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = "".join(FORMULA_STARTS)
 
 
 class Number(str):
@@ -59,16 +60,24 @@ def spreadsheet_safe(value):
 
 
 class SafeWriter:
-    def __init__(self, response):
+    def __init__(self, response, text_columns=None):
         self.writer = csv.writer(response)
+        self.text_columns = text_columns
 
     def writerow(self, row):
-        return self.writer.writerow([spreadsheet_safe(value) for value in row])
+        if self.text_columns is None:
+            return self.writer.writerow([spreadsheet_safe(value) for value in row])
+        for index in self.text_columns:
+            value = row[index]
+            if value and value[0] in FORMULA_FIRST:
+                row[index] = "'" + value
+        return self.writer.writerow(row)
 
 
-def csv_writer(response):
-    """The one CSV writer of every download."""
-    return SafeWriter(response)
+def csv_writer(response, text_columns=None):
+    """The one CSV writer of every download. `text_columns` (positions) narrows the check
+    to the columns that can hold text, when the others are known to be numbers or codes."""
+    return SafeWriter(response, text_columns)
 
 
 def csv_response(filename):
@@ -78,14 +87,14 @@ def csv_response(filename):
     return response
 
 
-def streaming_csv(filename, rows, on_finish=None):
+def streaming_csv(filename, rows, on_finish=None, text_columns=None):
     """A CSV streamed as it is written, in pieces of about 64 KB; `on_finish(n)` is called
     with the number of data rows (after the header) once the last row is written."""
 
     def pieces():
         buffer = io.StringIO()
         buffer.write("\ufeff")
-        writer = csv_writer(buffer)
+        writer = csv_writer(buffer, text_columns)
         written = -1
         for row in rows:
             writer.writerow(row)
@@ -212,7 +221,8 @@ class Plan:
     values: dict = field(default_factory=dict)  # choice id -> cell value
     specials: dict = field(default_factory=dict)  # special answer -> value in `column`
     flag_specials: dict = field(default_factory=dict)  # special answer -> value in flags
-    order: dict = field(default_factory=dict)  # choice id -> position (for joined labels)
+    flag_list: list = field(default_factory=list)  # flag columns in choice order
+    joined: list = field(default_factory=list)  # labels in choice order
 
 
 def choices_of(question, by_id):
@@ -247,10 +257,13 @@ class ResponseTable:
 
     `language` is a language code (labels in that language) or CODES. For SPSS
     (`spss=True`) choices are their numbers (`spss_values`), with the labels as value
-    labels, and special answers are SPECIAL_VALUES.
+    labels, and special answers are SPECIAL_VALUES. For CSV (`csv=True`) labels are
+    defused once here, so the writer checks only the columns of typed text (`text_columns`).
     """
 
-    def __init__(self, instrument, *, language, multiple=BOTH, free_text=False, spss=False):
+    def __init__(
+        self, instrument, *, language, multiple=BOTH, free_text=False, spss=False, csv=False
+    ):
         self.instrument = instrument
         self.language = language
         self.spss = spss
@@ -258,6 +271,7 @@ class ResponseTable:
         questions = instrument.cached_questions()
         by_id = {q.pk: q for q in questions}
         self.plans = {}
+        scratch = []
         with translation.override(self.label_language):
             self.columns = [Column(name, str(label), kind) for name, label, kind, _f in META]
             # A special answer in a text column is its label (or code); in a numeric SPSS
@@ -279,24 +293,31 @@ class ResponseTable:
                     text = f"{by_id[question.parent_id].text} – {text}"
                 choices = choices_of(question, by_id)
                 labels = {c.pk: c.code if language == CODES else c.label for c in choices}
+                if csv:
+                    labels = {pk: spreadsheet_safe(value) for pk, value in labels.items()}
                 numbers = spss_values(choices)
                 value_labels = {numbers[c.pk]: labels[c.pk] for c in choices} | special_labels
                 plan = Plan(kind=question.type, specials=text_specials)
                 if question.type == Question.Type.MULTIPLE:
-                    if multiple in (COLUMNS, BOTH):
-                        for choice in choices:
-                            plan.flags[choice.pk] = self.add(
+                    # Flags are kept (in scratch cells past the last column when only the
+                    # joined column is asked for): the joined column is made from them.
+                    for choice in choices:
+                        if multiple in (COLUMNS, BOTH):
+                            column = self.add(
                                 f"{question.code}__{choice.code}",
                                 f"{text} – {labels[choice.pk]}",
                                 FLAG,
                                 {0: _("Not chosen"), 1: _("Chosen")} | special_labels,
                             )
+                        else:
+                            column = -1 - len(scratch)
+                            scratch.append(column)
+                        plan.flags[choice.pk] = column
                     if multiple in (JOINED, BOTH):
                         plan.column = self.add(question.code, text, JOINED_CHOICES)
-                    plan.values = labels
+                    plan.joined = [labels[c.pk] for c in choices]
                     if spss:
                         plan.flag_specials = number_specials
-                    plan.order = {c.pk: index for index, c in enumerate(choices)}
                 elif choices:
                     plan.kind = CHOICE
                     plan.column = self.add(question.code, text, CHOICE, value_labels)
@@ -319,17 +340,44 @@ class ResponseTable:
                         TEXT,
                     )
                 self.plans[question.pk] = plan
+        # Scratch cells go after the last column.
+        self.scratch = len(scratch)
+        width = len(self.columns)
+        for plan in self.plans.values():
+            plan.flags = {
+                pk: width - 1 - column if column < 0 else column
+                for pk, column in plan.flags.items()
+            }
+            plan.flag_list = list(plan.flags.values())
+        # The fast path: (question, choice) -> (cell, value) of plain choice answers.
+        self.fast = {}
+        for question_id, plan in self.plans.items():
+            if plan.kind == CHOICE:
+                for choice_id, value in plan.values.items():
+                    self.fast[(question_id, choice_id)] = (plan.column, value)
+            for choice_id, column in plan.flags.items():
+                self.fast[(question_id, choice_id)] = (column, 1)
 
     def add(self, name, label, kind, values=None):
         self.columns.append(Column(name, label, kind, values or {}))
         return len(self.columns) - 1
+
+    @property
+    def text_columns(self):
+        """Positions of the columns people type into (names, answers, batch, serial)."""
+        return [index for index, column in enumerate(self.columns) if column.kind == TEXT]
 
     def header(self):
         return [spss_name(c.name) if self.spss else c.name for c in self.columns]
 
     def rows(self, queryset, chunk_size=CHUNK_SIZE):
         """One list per response, oldest first: one query for the responses (a server-side
-        cursor) and one for the answers of each chunk of `chunk_size` responses."""
+        cursor) and one for the answers of each chunk of `chunk_size` responses.
+
+        Most answers are a plain choice: those take a fast path, one dictionary look-up
+        that says which cell gets which value. Multiple-choice flags not chosen become 0
+        (and the joined column is filled) once a response's answers are all in.
+        """
         fields = [f for _n, _l, _k, f in META]
         fields[fields.index("link__label")] = "link__short_code"
         responses = (
@@ -338,58 +386,69 @@ class ResponseTable:
             .iterator(chunk_size=chunk_size)
         )
         width, meta = len(self.columns), len(META)
+        full = width + self.scratch
         sql = f"""
-            SELECT a.response_id, a.question_id, a.choice_id, a.text, a.number, ar.name,
-                   a.special
+            SELECT a.response_id::text, a.question_id, a.choice_id, a.text, a.number,
+                   a.area_id, a.special
             FROM {Answer._meta.db_table} a
-            LEFT JOIN {Area._meta.db_table} ar ON ar.id = a.area_id
-            WHERE a.response_id = ANY(%s)
+            WHERE a.response_id = ANY(%s::uuid[])
         """
-        plans = self.plans
+        plans, fast, areas = self.plans, self.fast, self.area_names()
+        multiples = [plan for plan in plans.values() if plan.kind == Question.Type.MULTIPLE]
         while chunk := list(islice(responses, chunk_size)):
             cells = {}
             for response in chunk:
-                row = [None] * width
+                row = [None] * full
                 row[:meta] = self.meta(response)
-                cells[response[0]] = row
-            joined = {}
+                cells[row[0]] = row
             with connection.cursor() as cursor:
                 cursor.execute(sql, [list(cells)])
-                for response_id, question_id, choice_id, text, number, area, special in cursor:
-                    plan = plans.get(question_id)
-                    if plan is None:
+                answers = cursor.fetchall()
+            for response_id, question_id, choice_id, text, number, area, special in answers:
+                if not text and not special:
+                    target = fast.get((question_id, choice_id))
+                    if target is not None:
+                        cells[response_id][target[0]] = target[1]
                         continue
-                    row = cells[response_id]
-                    if special:
-                        if plan.column is not None:
-                            row[plan.column] = plan.specials[special]
-                        if plan.flag_specials:
-                            for column in plan.flags.values():
-                                row[column] = plan.flag_specials[special]
-                    elif plan.kind == CHOICE:
-                        row[plan.column] = plan.values.get(choice_id)
-                    elif plan.kind == Question.Type.MULTIPLE:
-                        if plan.flags:
-                            flags = plan.flags
-                            if row[next(iter(flags.values()))] is None:
-                                for column in flags.values():
-                                    row[column] = 0
-                            row[flags[choice_id]] = 1
-                        if plan.column is not None:
-                            joined.setdefault((response_id, question_id), []).append(choice_id)
-                    elif plan.kind == Question.Type.NUMBER:
-                        row[plan.column] = number_cell(number)
-                    elif plan.kind == Question.Type.AREA:
-                        row[plan.column] = area
+                plan = plans.get(question_id)
+                if plan is None:
+                    continue
+                row = cells[response_id]
+                if special:
+                    if plan.column is not None:
+                        row[plan.column] = plan.specials[special]
+                    if plan.flag_specials:
+                        for column in plan.flags.values():
+                            row[column] = plan.flag_specials[special]
+                elif plan.kind == Question.Type.NUMBER:
+                    row[plan.column] = number_cell(number)
+                elif plan.kind == Question.Type.AREA:
+                    row[plan.column] = areas.get(area)
+                elif choice_id is not None:
+                    if plan.kind == Question.Type.MULTIPLE:
+                        row[plan.flags[choice_id]] = 1
                     else:
-                        row[plan.column] = text
+                        row[plan.column] = plan.values.get(choice_id)
                     if text and plan.other is not None:
                         row[plan.other] = text
-            for (response_id, question_id), chosen in joined.items():
-                plan = plans[question_id]
-                chosen.sort(key=plan.order.get)
-                cells[response_id][plan.column] = "; ".join(plan.values[c] for c in chosen)
-            yield from cells.values()
+                else:
+                    row[plan.column] = text
+            for row in cells.values():
+                for plan in multiples:
+                    flags = plan.flag_list
+                    chosen = [index for index, column in enumerate(flags) if row[column] == 1]
+                    if not chosen:
+                        continue
+                    for column in flags:
+                        if row[column] is None:
+                            row[column] = 0
+                    if plan.column is not None:
+                        row[plan.column] = "; ".join(plan.joined[index] for index in chosen)
+                yield row[:width] if full > width else row
+
+    def area_names(self):
+        """Community areas by id: few rows, read once."""
+        return dict(Area.objects.values_list("pk", "name"))
 
     def meta(self, response):
         (id_, organization, short_code, channel, language, used, area, submitted) = response[:8]
@@ -421,6 +480,8 @@ def responses_csv(table, queryset, on_finish=None):
         responses_filename(table.instrument, table.language, "csv"),
         _with_header(table.header(), rows),
         on_finish,
+        # Flags, numbers, ids, codes and times never start a formula; labels were defused.
+        table.text_columns,
     )
 
 

@@ -98,6 +98,7 @@ def responses_download(request, file_format):
         multiple=options["multiple"],
         free_text=options["free_text"],
         spss=file_format == "sav",
+        csv=file_format == "csv",
     )
     queryset = responses_for(request.user, filters)
     if file_format == "csv":
