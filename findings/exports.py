@@ -199,7 +199,9 @@ META = [
 # choice position or rating value, so they never collide with a real answer.
 SPECIAL_VALUES = {code: 991 + index for index, (code, _label) in enumerate(Answer.Special.choices)}
 FREE_TEXT_TYPES = {Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT}
-CHUNK_SIZE = 2000
+# Responses per answers query: big enough that a chunk reads the answers table in few
+# passes even when a response's answers lie far apart, small enough to keep memory flat.
+CHUNK_SIZE = 5000
 
 
 @dataclass

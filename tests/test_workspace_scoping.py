@@ -180,9 +180,7 @@ def readable(response, tmp_path):
 
 
 @pytest.mark.parametrize("persona", ["staff_a", "manager_a", "staff_b", "manager_b"])
-def test_lists_and_downloads_never_show_the_other_organization(
-    client, world, persona, tmp_path
-):
+def test_lists_and_downloads_never_show_the_other_organization(client, world, persona, tmp_path):
     client.force_login(world["users"][persona])
     mine, theirs = own_org(persona), "b" if own_org(persona) == "a" else "a"
     for url in list_urls(world["survey"]):
