@@ -63,17 +63,15 @@ def about_file(request, form):
     ]
 
 
-def downloads_page(request, form, status=200):
-    instruments = list(form.instruments.values())
+def downloads_page(request, form):
     return render(
         request,
         "findings/downloads.html",
         {
             "form": form,
-            "instruments": instruments,
-            "every_organization": request.user.is_facilitator and request.organization is None,
+            # The facilitator's files hold every organization's data unless they choose some.
+            "every_organization": request.user.is_facilitator,
         },
-        status=status,
     )
 
 
