@@ -201,7 +201,7 @@ SPECIAL_VALUES = {code: 991 + index for index, (code, _label) in enumerate(Answe
 FREE_TEXT_TYPES = {Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT}
 # Responses per answers query: big enough that a chunk reads the answers table in few
 # passes even when a response's answers lie far apart, small enough to keep memory flat.
-CHUNK_SIZE = 5000
+CHUNK_SIZE = 2500
 
 
 @dataclass
