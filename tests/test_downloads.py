@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
-from findings.exports import CHICAGO, FORMULA_STARTS, SPECIAL_VALUES
+from findings.exports import CHICAGO, FORMULA_STARTS, SPECIAL_VALUES, ResponseTable
 from findings.models import DownloadEvent
 from surveys.models import Answer, ListeningSession, Response
 
@@ -829,3 +829,11 @@ def test_sessions_download_query_count(client, staff_a, guide, django_assert_max
         make_sessions(staff_a, guide)
     with django_assert_max_num_queries(13):
         client.get(reverse("findings:sessions_xlsx"))
+
+
+def test_response_rows_are_the_same_whatever_the_chunk_size(links, areas, facilitator):
+    survey = generate(links, areas, count=12)
+    table = ResponseTable(survey, language="zh-hans", free_text=True)
+    responses = Response.objects.visible_to(facilitator).filter(instrument=survey)
+    assert list(table.rows(responses, chunk_size=5)) == list(table.rows(responses))
+    assert len(list(table.rows(responses, chunk_size=5))) == 12
