@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the browser tests and the message catalogs need (Playwright's driver needs
-# libatomic1; checked on a minimal Debian 12 root made with debootstrap --variant=minbase).
-DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1
+# libatomic1; checked on a minimal Debian 12 root made with debootstrap --variant=minbase);
+# pspp reads the SPSS downloads back in a test.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp
 
 .PHONY: run test install install-dev system-packages messages lint bench clean
 

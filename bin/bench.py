@@ -9,12 +9,16 @@ the same middleware that accepts a POST of 20 answers and inserts one row.
 Then the findings phase loads BENCH_RESPONSES (100,000) responses of the demo survey with
 their answers (bin/bench_data.py, INSERT ... SELECT in PostgreSQL) and times, as the signed-in
 facilitator, the median of 5 requests of the results page and of the organization by community
-area cross-tab. BENCH_PHASES=walks or =results runs one phase alone.
+area cross-tab; then, on the same responses, it downloads every response as CSV, XLSX and
+SPSS through gunicorn (default 30 s timeout): csv_s, xlsx_s, sav_s (null when the request did
+not finish) and csv_rss_mb, the largest peak resident memory (VmHWM) of the workers after the
+CSV. BENCH_PHASES=walks or =results runs one phase alone.
 
 The last line printed is a JSON object with the figures.
 """
 
 import gzip
+import http.client
 import http.cookiejar
 import json
 import os
@@ -334,7 +338,7 @@ def area_id():
         )
 
 
-def findings_phase():
+def findings_phase(server):
     """100,000 responses, then the facilitator's results pages, timed."""
     import psycopg
 
@@ -383,9 +387,57 @@ def findings_phase():
         f"{figures['responses_search_none_ms']:.0f} ms (none match), one community area "
         f"{figures['responses_area_ms']:.0f} ms"
     )
-    return {key: round(value, 1) for key, value in figures.items()} | {
-        "findings_responses": responses
-    }
+    figures = {key: round(value, 1) for key, value in figures.items()}
+    return figures | downloads_figures(facilitator, server) | {"findings_responses": responses}
+
+
+def worker_peak_mb(server):
+    """The largest peak resident memory (VmHWM) of gunicorn's worker processes."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(server.pid) and "VmHWM" in fields:
+            peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
+    return max(peaks) if peaks else None
+
+
+def timed_download(opener, path):
+    """Seconds to download `path` whole through gunicorn, and its size; None when the
+    worker was killed (gunicorn's 30 s timeout) or the request failed."""
+    started = time.perf_counter()
+    size = 0
+    try:
+        with opener.open(BASE + path, timeout=120) as response:
+            while piece := response.read(1 << 20):
+                size += len(piece)
+    except (OSError, http.client.HTTPException) as error:
+        say(f"  {path}: failed after {time.perf_counter() - started:.1f} s ({error})")
+        return None, size
+    return time.perf_counter() - started, size
+
+
+def downloads_figures(facilitator, server):
+    """Every response (included and excluded, free text in, multiple choice both ways) as
+    CSV, XLSX and SPSS through gunicorn with its default 30 s timeout."""
+    query = "?instrument=community-safety-2026&scope=all&free_text=on&multiple=both&labels=en"
+    figures = {}
+    for name in ("csv", "xlsx", "sav"):
+        seconds, size = timed_download(facilitator, f"/staff/downloads/responses.{name}{query}")
+        figures[f"{name}_s"] = None if seconds is None else round(seconds, 1)
+        if name == "csv":
+            figures["csv_rss_mb"] = round(worker_peak_mb(server) or 0, 1)
+        if seconds is not None:
+            say(f"  responses.{name}: {seconds:.1f} s, {size / 1e6:.0f} MB")
+    say(
+        f"Downloads: CSV {figures['csv_s']} s (worker peak {figures['csv_rss_mb']} MB), "
+        f"XLSX {figures['xlsx_s']} s, SPSS {figures['sav_s']} s (None: not finished)"
+    )
+    return figures
 
 
 def start_server():
@@ -499,7 +551,7 @@ def main():
     if "results" in PHASES:
         server = start_server()
         try:
-            summary.update(findings_phase())
+            summary.update(findings_phase(server))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)

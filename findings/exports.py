@@ -1,20 +1,38 @@
-"""Downloads as CSV in UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
+"""Downloads: responses, the codebook, listening sessions and cross-tabs, as CSV (UTF-8 with a
+byte-order mark, so Excel shows Chinese correctly), XLSX and SPSS `.sav`.
 
-Every writer goes through `csv_writer`, which defuses text a spreadsheet would run as a
-formula (OWASP's advice on CSV injection): answers, notes and names are typed by people.
+Text a person typed (answers, notes, quotes, labels, names, batch and serial numbers) could
+start a spreadsheet formula (OWASP's "CSV injection"). In CSV every text cell goes through
+`csv_writer`, which puts a leading apostrophe before such text; in XLSX such a cell is
+written as an explicit text cell, never a formula (`xlsx_row`). Numbers are never touched.
+
+Responses are read from a server-side cursor in chunks, with the answers of each chunk in
+one query, so 100,000 responses stream in constant memory and the number of queries depends
+only on the number of chunks, never on the number of questions.
 """
 
 import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from organizations.models import Area
 from surveys.models import Answer, Question, SessionQuote
 
 CHICAGO = ZoneInfo(settings.TIME_ZONE)
@@ -23,6 +41,7 @@ CHICAGO = ZoneInfo(settings.TIME_ZONE)
 # A spreadsheet reads a cell starting with one of these as a formula (or strips the tab or
 # carriage return and then does).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = "".join(FORMULA_STARTS)
 
 
 class Number(str):
@@ -41,16 +60,24 @@ def spreadsheet_safe(value):
 
 
 class SafeWriter:
-    def __init__(self, response):
+    def __init__(self, response, text_columns=None):
         self.writer = csv.writer(response)
+        self.text_columns = text_columns
 
     def writerow(self, row):
-        return self.writer.writerow([spreadsheet_safe(value) for value in row])
+        if self.text_columns is None:
+            return self.writer.writerow([spreadsheet_safe(value) for value in row])
+        for index in self.text_columns:
+            value = row[index]
+            if value and value[0] in FORMULA_FIRST:
+                row[index] = "'" + value
+        return self.writer.writerow(row)
 
 
-def csv_writer(response):
-    """The one CSV writer of every download."""
-    return SafeWriter(response)
+def csv_writer(response, text_columns=None):
+    """The one CSV writer of every download. `text_columns` (positions) narrows the check
+    to the columns that can hold text, when the others are known to be numbers or codes."""
+    return SafeWriter(response, text_columns)
 
 
 def csv_response(filename):
@@ -60,142 +87,590 @@ def csv_response(filename):
     return response
 
 
-def answer_columns(questions):
-    """One column per question code (matrix rows included), plus one for each "other" text."""
-    columns = []
-    for question in questions:
-        if question.type == Question.Type.MATRIX:
-            continue
-        columns.append(question.code)
-        if any(c.is_other for c in question.choices.all()):
-            columns.append(f"{question.code}_other")
-    return columns
+def streaming_csv(filename, rows, on_finish=None, text_columns=None):
+    """A CSV streamed as it is written, in pieces of about 64 KB; `on_finish(n)` is called
+    with the number of data rows (after the header) once the last row is written."""
 
+    def pieces():
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv_writer(buffer, text_columns)
+        written = -1
+        for row in rows:
+            writer.writerow(row)
+            written += 1
+            if buffer.tell() > 65536:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+        if on_finish is not None:
+            on_finish(max(written, 0))
+        yield buffer.getvalue().encode()
 
-def responses_csv(instrument, queryset, language):
-    """The responses of one instrument: metadata, then one column per question code, with
-    choice labels in `language`."""
-    questions = instrument.cached_questions()
-    matrices = {q.pk: q for q in questions if q.type == Question.Type.MATRIX}
-    by_id = {q.pk: q for q in questions}
-    columns = answer_columns(questions)
-    meta = [
-        "response_id",
-        "submitted_at",
-        "organization",
-        "channel",
-        "language",
-        "languages_used",
-        "community_area",
-        "status",
-        "exclusion_reason",
-        "paper_batch",
-        "paper_serial",
-    ]
-    response = csv_response(f"{instrument.code}-responses-{language}.csv")
-    writer = csv_writer(response)
-    writer.writerow(meta + columns)
-    queryset = (
-        queryset.select_related("organization", "area")
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.select_related("area").order_by("choice__order", "pk"),
-            )
-        )
-        .order_by("submitted_at")
-    )
-    with translation.override(language):
-        labels = {}
-        for question in questions:
-            source = matrices.get(question.parent_id, question)
-            for choice in source.choices.all():
-                labels[choice.pk] = choice.label
-        specials = dict(Answer.Special.choices)
-        for row in queryset:
-            values = {}
-            for answer in row.answers.all():
-                question = by_id.get(answer.question_id)
-                if question is None:
-                    continue
-                if answer.choice_id:
-                    label = labels.get(answer.choice_id, "")
-                    values[question.code] = "; ".join(
-                        filter(None, [values.get(question.code), label])
-                    )
-                    if answer.text:
-                        values[f"{question.code}_other"] = answer.text
-                elif answer.area_id:
-                    values[question.code] = answer.area.name
-                elif answer.special:
-                    values[question.code] = str(specials[answer.special])
-                elif answer.number is not None:
-                    values[question.code] = Number(format(answer.number.normalize(), "f"))
-                else:
-                    values[question.code] = answer.text
-            writer.writerow(
-                [
-                    row.pk,
-                    row.submitted_at.astimezone(CHICAGO).isoformat(timespec="seconds"),
-                    row.organization.name,
-                    row.channel,
-                    row.language,
-                    " ".join(row.languages_used),
-                    row.area.name if row.area else "",
-                    row.status,
-                    row.exclusion_reason,
-                    row.paper_batch,
-                    row.paper_serial,
-                ]
-                + [values.get(column, "") for column in columns]
-            )
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def codebook_csv(instrument):
-    """Codes and wording in each offered language: one row per question and per choice."""
-    questions = instrument.cached_questions()
-    languages = instrument.offered_languages or [settings.LANGUAGE_CODE]
-    response = csv_response(f"{instrument.code}-codebook.csv")
-    writer = csv_writer(response)
-    writer.writerow(
-        ["question_code", "type", "section", "matrix", "choice_code", "value"]
-        + [f"text_{code}" for code in languages]
-    )
-    for question in questions:
-        writer.writerow(
-            [
-                question.code,
-                question.type,
-                question.section.number if question.section else "",
-                question.parent.code if question.parent_id else "",
-                "",
-                "",
-            ]
-            + [
-                getattr(question, build_localized_fieldname("text", code)) or ""
-                for code in languages
-            ]
+# --- XLSX ------------------------------------------------------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_row(sheet, row):
+    """Cells for openpyxl's write-only sheet. openpyxl would store text starting with `=` as
+    a formula: such text (and any other formula start) becomes an explicit text cell.
+    Characters XML cannot hold (control characters other than tab and newlines) are dropped.
+    """
+    cells = []
+    for value in row:
+        if isinstance(value, str):
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith(FORMULA_STARTS):
+                cell = WriteOnlyCell(sheet, value)
+                cell.data_type = "s"
+                value = cell
+        cells.append(value)
+    return cells
+
+
+def new_workbook():
+    # write_only: rows go to a temporary file as they come, so memory stays flat.
+    return Workbook(write_only=True)
+
+
+def fill_sheet(workbook, title, rows):
+    """Append rows to a new sheet; returns how many rows after the header were written."""
+    sheet = workbook.create_sheet(title[:31])
+    count = -1
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+        count += 1
+    return max(count, 0)
+
+
+def workbook_response(workbook, filename):
+    handle = tempfile.TemporaryFile()
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def rows_xlsx(filename, title, rows):
+    workbook = new_workbook()
+    fill_sheet(workbook, title, rows)
+    return workbook_response(workbook, filename)
+
+
+# --- Responses -------------------------------------------------------------------------
+
+CODES = "codes"  # the `labels` option: choice codes instead of labels
+COLUMNS, JOINED, BOTH = "columns", "joined", "both"  # the multiple-choice option
+
+# Kinds of column. TEXT is typed by a person; CODE never is (ids, channels, statuses).
+CODE, TEXT, DATETIME, CHOICE, JOINED_CHOICES, FLAG, NUMBER = (
+    "code",
+    "text",
+    "datetime",
+    "choice",
+    "joined",
+    "flag",
+    "number",
+)
+
+# (column, label, kind, Response field)
+META = [
+    ("response_id", gettext_lazy("Response id"), CODE, "id"),
+    ("organization", gettext_lazy("Organization"), TEXT, "organization__name"),
+    ("link", gettext_lazy("Collection link"), TEXT, "link__label"),
+    ("channel", gettext_lazy("Channel"), CODE, "channel"),
+    ("language", gettext_lazy("Language finished in"), CODE, "language"),
+    ("languages_used", gettext_lazy("Languages used"), CODE, "languages_used"),
+    ("community_area", gettext_lazy("Community area"), TEXT, "area__name"),
+    ("submitted_at", gettext_lazy("Submitted at (Chicago time)"), DATETIME, "submitted_at"),
+    ("status", gettext_lazy("Status"), CODE, "status"),
+    ("exclusion_reason", gettext_lazy("Exclusion reason"), CODE, "exclusion_reason"),
+    ("paper_batch", gettext_lazy("Paper batch"), TEXT, "paper_batch"),
+    ("paper_serial", gettext_lazy("Paper serial number"), TEXT, "paper_serial"),
+]
+
+# SPSS values of the special answers, declared user-missing in the .sav: far from any
+# choice position or rating value, so they never collide with a real answer.
+SPECIAL_VALUES = {code: 991 + index for index, (code, _label) in enumerate(Answer.Special.choices)}
+FREE_TEXT_TYPES = {Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT}
+# Responses per answers query: big enough that a chunk reads the answers table in few
+# passes even when a response's answers lie far apart, small enough to keep memory flat.
+CHUNK_SIZE = 2500
+
+
+@dataclass
+class Column:
+    name: str
+    label: str
+    kind: str
+    values: dict = field(default_factory=dict)  # SPSS value labels: value -> label
+
+
+@dataclass
+class Plan:
+    """Where one question's answers go in a row."""
+
+    kind: str
+    column: int | None = None  # the single column (choice, text, number, area, joined)
+    other: int | None = None  # the "other, please specify" text
+    flags: dict = field(default_factory=dict)  # choice id -> column of its 0/1 flag
+    values: dict = field(default_factory=dict)  # choice id -> cell value
+    specials: dict = field(default_factory=dict)  # special answer -> value in `column`
+    flag_specials: dict = field(default_factory=dict)  # special answer -> value in flags
+    flag_list: list = field(default_factory=list)  # flag columns in choice order
+    joined: list = field(default_factory=list)  # labels in choice order
+
+
+def choices_of(question, by_id):
+    source = by_id.get(question.parent_id, question)
+    return list(source.choices.all())
+
+
+def spss_values(choices):
+    """The number each choice is stored as in SPSS: its rating value when every choice has
+    one, else its position (1, 2, 3...)."""
+    if choices and all(c.value is not None for c in choices):
+        return {c.pk: c.value for c in choices}
+    return {c.pk: index for index, c in enumerate(choices, start=1)}
+
+
+def spss_name(name):
+    """SPSS variable names: letters, digits and _.@#$, starting with a letter, 64 bytes."""
+    name = re.sub(r"[^A-Za-z0-9_.@#$]", "_", name)
+    if not name[:1].isalpha():
+        name = "v" + name
+    return name[:64]
+
+
+def number_cell(number):
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+class ResponseTable:
+    """The columns of a responses download and the rows of a queryset, for any format.
+
+    `language` is a language code (labels in that language) or CODES. For SPSS
+    (`spss=True`) choices are their numbers (`spss_values`), with the labels as value
+    labels, and special answers are SPECIAL_VALUES. For CSV (`csv=True`) labels are
+    defused once here, so the writer checks only the columns of typed text (`text_columns`).
+    """
+
+    def __init__(
+        self, instrument, *, language, multiple=BOTH, free_text=False, spss=False, csv=False
+    ):
+        self.instrument = instrument
+        self.language = language
+        self.spss = spss
+        self.label_language = settings.LANGUAGE_CODE if language == CODES else language
+        questions = instrument.cached_questions()
+        by_id = {q.pk: q for q in questions}
+        self.plans = {}
+        scratch = []
+        with translation.override(self.label_language):
+            self.columns = [Column(name, str(label), kind) for name, label, kind, _f in META]
+            # A special answer in a text column is its label (or code); in a numeric SPSS
+            # column it is its number.
+            text_specials = {
+                code: code if language == CODES else str(label)
+                for code, label in Answer.Special.choices
+            }
+            number_specials = SPECIAL_VALUES if spss else text_specials
+            special_labels = {
+                SPECIAL_VALUES[code]: code if language == CODES else str(label)
+                for code, label in Answer.Special.choices
+            }
+            for question in questions:
+                if question.type == Question.Type.MATRIX:
+                    continue
+                text = question.text
+                if question.parent_id:
+                    text = f"{by_id[question.parent_id].text} – {text}"
+                choices = choices_of(question, by_id)
+                labels = {c.pk: c.code if language == CODES else c.label for c in choices}
+                if csv:
+                    labels = {pk: spreadsheet_safe(value) for pk, value in labels.items()}
+                numbers = spss_values(choices)
+                value_labels = {numbers[c.pk]: labels[c.pk] for c in choices} | special_labels
+                plan = Plan(kind=question.type, specials=text_specials)
+                if question.type == Question.Type.MULTIPLE:
+                    # Flags are kept (in scratch cells past the last column when only the
+                    # joined column is asked for): the joined column is made from them.
+                    for choice in choices:
+                        if multiple in (COLUMNS, BOTH):
+                            column = self.add(
+                                f"{question.code}__{choice.code}",
+                                f"{text} – {labels[choice.pk]}",
+                                FLAG,
+                                {0: _("Not chosen"), 1: _("Chosen")} | special_labels,
+                            )
+                        else:
+                            column = -1 - len(scratch)
+                            scratch.append(column)
+                        plan.flags[choice.pk] = column
+                    if multiple in (JOINED, BOTH):
+                        plan.column = self.add(question.code, text, JOINED_CHOICES)
+                    plan.joined = [labels[c.pk] for c in choices]
+                    if spss:
+                        plan.flag_specials = number_specials
+                elif choices:
+                    plan.kind = CHOICE
+                    plan.column = self.add(question.code, text, CHOICE, value_labels)
+                    plan.values = numbers if spss else labels
+                    plan.specials = number_specials
+                elif question.type in FREE_TEXT_TYPES:
+                    if not free_text:
+                        continue
+                    plan.column = self.add(question.code, text, TEXT)
+                elif question.type == Question.Type.NUMBER:
+                    plan.column = self.add(question.code, text, NUMBER, special_labels)
+                    plan.specials = number_specials
+                else:  # community area, ZIP code
+                    plan.column = self.add(question.code, text, TEXT)
+                others = [c for c in choices if c.is_other]
+                if free_text and others and not question.parent_id:
+                    plan.other = self.add(
+                        f"{question.code}__other_text",
+                        f"{text} – {labels[others[0].pk]}",
+                        TEXT,
+                    )
+                self.plans[question.pk] = plan
+        # Scratch cells go after the last column.
+        self.scratch = len(scratch)
+        width = len(self.columns)
+        for plan in self.plans.values():
+            plan.flags = {
+                pk: width - 1 - column if column < 0 else column
+                for pk, column in plan.flags.items()
+            }
+            plan.flag_list = list(plan.flags.values())
+        # The fast path: (question, choice) -> (cell, value) of plain choice answers.
+        self.fast = {}
+        for question_id, plan in self.plans.items():
+            if plan.kind == CHOICE:
+                for choice_id, value in plan.values.items():
+                    self.fast[(question_id, choice_id)] = (plan.column, value)
+            for choice_id, column in plan.flags.items():
+                self.fast[(question_id, choice_id)] = (column, 1)
+
+    def add(self, name, label, kind, values=None):
+        self.columns.append(Column(name, label, kind, values or {}))
+        return len(self.columns) - 1
+
+    @property
+    def text_columns(self):
+        """Positions of the columns people type into (names, answers, batch, serial)."""
+        return [index for index, column in enumerate(self.columns) if column.kind == TEXT]
+
+    def header(self):
+        return [spss_name(c.name) if self.spss else c.name for c in self.columns]
+
+    def rows(self, queryset, chunk_size=CHUNK_SIZE):
+        """One list per response, oldest first: one query for the responses (a server-side
+        cursor) and one for the answers of each chunk of `chunk_size` responses.
+
+        Most answers are a plain choice: those take a fast path, one dictionary look-up
+        that says which cell gets which value. Multiple-choice flags not chosen become 0
+        (and the joined column is filled) once a response's answers are all in.
+        """
+        fields = [f for _n, _l, _k, f in META]
+        fields[fields.index("link__label")] = "link__short_code"
+        responses = (
+            queryset.order_by("submitted_at", "id")
+            .values_list(*fields, "link__label")
+            .iterator(chunk_size=chunk_size)
         )
-        for choice in question.choices.all():
-            writer.writerow(
-                [
+        width, meta = len(self.columns), len(META)
+        full = width + self.scratch
+        sql = f"""
+            SELECT a.response_id::text, a.question_id, a.choice_id, a.text, a.number,
+                   a.area_id, a.special
+            FROM {Answer._meta.db_table} a
+            WHERE a.response_id = ANY(%s::uuid[])
+        """
+        plans, fast, areas = self.plans, self.fast, self.area_names()
+        multiples = [plan for plan in plans.values() if plan.kind == Question.Type.MULTIPLE]
+        while chunk := list(islice(responses, chunk_size)):
+            cells = {}
+            for response in chunk:
+                row = [None] * full
+                row[:meta] = self.meta(response)
+                cells[row[0]] = row
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [list(cells)])
+                answers = cursor.fetchall()
+            for response_id, question_id, choice_id, text, number, area, special in answers:
+                if not text and not special:
+                    target = fast.get((question_id, choice_id))
+                    if target is not None:
+                        cells[response_id][target[0]] = target[1]
+                        continue
+                plan = plans.get(question_id)
+                if plan is None:
+                    continue
+                row = cells[response_id]
+                if special:
+                    if plan.column is not None:
+                        row[plan.column] = plan.specials[special]
+                    if plan.flag_specials:
+                        for column in plan.flags.values():
+                            row[column] = plan.flag_specials[special]
+                elif plan.kind == Question.Type.NUMBER:
+                    row[plan.column] = number_cell(number)
+                elif plan.kind == Question.Type.AREA:
+                    row[plan.column] = areas.get(area)
+                elif choice_id is not None:
+                    if plan.kind == Question.Type.MULTIPLE:
+                        row[plan.flags[choice_id]] = 1
+                    else:
+                        row[plan.column] = plan.values.get(choice_id)
+                    if text and plan.other is not None:
+                        row[plan.other] = text
+                else:
+                    row[plan.column] = text
+            for row in cells.values():
+                for plan in multiples:
+                    flags = plan.flag_list
+                    chosen = [index for index, column in enumerate(flags) if row[column] == 1]
+                    if not chosen:
+                        continue
+                    for column in flags:
+                        if row[column] is None:
+                            row[column] = 0
+                    if plan.column is not None:
+                        row[plan.column] = "; ".join(plan.joined[index] for index in chosen)
+                yield row[:width] if full > width else row
+
+    def area_names(self):
+        """Community areas by id: few rows, read once."""
+        return dict(Area.objects.values_list("pk", "name"))
+
+    def meta(self, response):
+        (id_, organization, short_code, channel, language, used, area, submitted) = response[:8]
+        status, reason, batch, serial, link_label = response[8:]
+        submitted = submitted.astimezone(CHICAGO)
+        return [
+            str(id_),
+            organization,
+            link_label or short_code or "",
+            channel,
+            language,
+            " ".join(used),
+            area or "",
+            submitted.replace(tzinfo=None) if self.spss else submitted.isoformat("T", "seconds"),
+            status,
+            reason,
+            batch,
+            serial,
+        ]
+
+
+def responses_filename(instrument, language, extension):
+    return f"{instrument.code}-responses-{language}.{extension}"
+
+
+def responses_csv(table, queryset, on_finish=None):
+    rows = table.rows(queryset)
+    return streaming_csv(
+        responses_filename(table.instrument, table.language, "csv"),
+        _with_header(table.header(), rows),
+        on_finish,
+        # Flags, numbers, ids, codes and times never start a formula; labels were defused.
+        table.text_columns,
+    )
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+def responses_xlsx(table, queryset, about):
+    """The data sheet, the codebook sheet and a sheet that says what the file is. Returns
+    the response and the number of data rows."""
+    workbook = new_workbook()
+    count = fill_sheet(workbook, _("Data"), _with_header(table.header(), table.rows(queryset)))
+    fill_sheet(workbook, _("Codebook"), codebook_rows(table.instrument))
+    fill_sheet(workbook, _("About this file"), [*about, [_("Rows"), count]])
+    filename = responses_filename(table.instrument, table.language, "xlsx")
+    return workbook_response(workbook, filename), count
+
+
+def responses_sav(table, queryset, about):
+    """SPSS: variable labels and value labels in the table's language, special answers as
+    user-missing values. Returns the response and the number of rows."""
+    import pandas
+    import pyreadstat
+
+    names = table.header()
+    data = [[] for _c in names]
+    for row in table.rows(queryset):
+        for values, value in zip(data, row, strict=True):
+            values.append(value)
+    frame = {}
+    for name, column, values in zip(names, table.columns, data, strict=True):
+        if column.kind in (CHOICE, FLAG, NUMBER):
+            frame[name] = pandas.array(values, dtype="Float64").astype("float64")
+        elif column.kind == DATETIME:
+            frame[name] = pandas.to_datetime(values)
+        else:
+            frame[name] = ["" if v is None else v for v in values]
+    count = len(data[0])
+    frame = pandas.DataFrame(frame)
+    missing = {
+        name: [{"lo": min(SPECIAL_VALUES.values()), "hi": max(SPECIAL_VALUES.values())}]
+        for name, column in zip(names, table.columns, strict=True)
+        if column.kind in (CHOICE, FLAG, NUMBER)
+    }
+    handle = tempfile.NamedTemporaryFile(suffix=".sav", delete=False)
+    handle.close()
+    try:
+        pyreadstat.write_sav(
+            frame,
+            handle.name,
+            file_label=table.instrument.code[:64],
+            column_labels=[c.label[:255] for c in table.columns],
+            variable_value_labels={
+                name: column.values
+                for name, column in zip(names, table.columns, strict=True)
+                if column.values
+            },
+            missing_ranges=missing,
+            note=document_lines(f"{label}: {value}" for label, value in about),
+        )
+        stored = open(handle.name, "rb")  # noqa: SIM115 (FileResponse closes it)
+    finally:
+        os.unlink(handle.name)
+    filename = responses_filename(table.instrument, table.language, "sav")
+    response = FileResponse(
+        stored, as_attachment=True, filename=filename, content_type="application/x-spss-sav"
+    )
+    return response, count
+
+
+def document_lines(lines, limit=80):
+    """An SPSS document holds lines of at most 80 bytes: longer ones are split."""
+    out = []
+    for line in lines:
+        current = ""
+        for character in line:
+            if len((current + character).encode()) > limit:
+                out.append(current)
+                current = ""
+            current += character
+        out.append(current)
+    return out
+
+
+# --- Codebook --------------------------------------------------------------------------
+
+
+def codebook_rows(instrument):
+    """Every variable of the downloads: its code, type and wording in each offered language,
+    and every choice with its code, rating value, SPSS value and label in each language."""
+    questions = instrument.cached_questions()
+    by_id = {q.pk: q for q in questions}
+    languages = instrument.offered_languages or [settings.LANGUAGE_CODE]
+    yield [
+        "variable",
+        "question_code",
+        "type",
+        "section",
+        "matrix",
+        "choice_code",
+        "value",
+        "spss_value",
+    ] + [f"text_{code}" for code in languages]
+
+    def wording(*parts):
+        """Each part in each language: (object, field) pairs and (lazy) strings, joined."""
+        texts = []
+        for code in languages:
+            with translation.override(code):
+                texts.append(
+                    " – ".join(
+                        str(getattr(*part) if isinstance(part, tuple) else part) for part in parts
+                    )
+                )
+        return texts
+
+    for column, label, _kind, _field in META:
+        yield [column, "", "metadata", "", "", "", "", ""] + wording(label)
+    for question in questions:
+        matrix = by_id.get(question.parent_id)
+        variable = "" if question.type == Question.Type.MATRIX else question.code
+        if question.type in FREE_TEXT_TYPES:
+            kind = "free_text"
+        else:
+            kind = question.type
+        yield [
+            variable,
+            question.code,
+            kind,
+            question.section.number if question.section else "",
+            matrix.code if matrix else "",
+            "",
+            "",
+            "",
+        ] + wording((question, "text"))
+        if matrix is not None:
+            continue
+        choices = list(question.choices.all())
+        numbers = spss_values(choices)
+        for choice in choices:
+            if question.type == Question.Type.MULTIPLE:
+                name = f"{question.code}__{choice.code}"
+            elif question.type == Question.Type.MATRIX:
+                name = ""
+            else:
+                name = question.code
+            yield [
+                name,
+                question.code,
+                "",
+                "",
+                "",
+                choice.code,
+                "" if choice.value is None else choice.value,
+                numbers[choice.pk],
+            ] + wording((choice, "label"))
+        for choice in choices:
+            if choice.is_other:
+                yield [
+                    f"{question.code}__other_text",
                     question.code,
-                    "",
+                    "free_text",
                     "",
                     "",
                     choice.code,
-                    "" if choice.value is None else choice.value,
-                ]
-                + [
-                    getattr(choice, build_localized_fieldname("label", code)) or ""
-                    for code in languages
-                ]
-            )
+                    "",
+                    "",
+                ] + wording((question, "text"), (choice, "label"))
+    for code, label in Answer.Special.choices:
+        yield ["", "", "special", "", "", code, "", SPECIAL_VALUES[code]] + wording(label)
+
+
+def codebook_csv(instrument):
+    response = csv_response(f"{instrument.code}-codebook.csv")
+    writer = csv_writer(response)
+    for row in codebook_rows(instrument):
+        writer.writerow(row)
     return response
 
 
-def sessions_csv(queryset):
+def codebook_xlsx(instrument):
+    return rows_xlsx(f"{instrument.code}-codebook.xlsx", _("Codebook"), codebook_rows(instrument))
+
+
+# --- Listening sessions ----------------------------------------------------------------
+def session_rows(queryset):
     """One row per prompt of each session: its notes and its quotes."""
     sessions = (
         queryset.select_related("organization", "guide", "area")
@@ -205,9 +680,7 @@ def sessions_csv(queryset):
         )
         .order_by("held_on", "created_at")
     )
-    response = csv_response(f"listening-sessions-{slugify(str(translation.get_language()))}.csv")
-    writer = csv_writer(response)
-    writer.writerow(
+    yield (
         [
             "session_id",
             "organization",
@@ -239,9 +712,9 @@ def sessions_csv(queryset):
             quotes.setdefault(quote.question_id, []).append(quote)
         for prompt in prompts_by_guide[session.guide_id]:
             note = notes.get(prompt.pk)
-            writer.writerow(
+            yield (
                 [
-                    session.pk,
+                    str(session.pk),
                     session.organization.name,
                     session.held_on.isoformat(),
                     session.starts_at.isoformat(timespec="minutes") if session.starts_at else "",
@@ -262,7 +735,22 @@ def sessions_csv(queryset):
                     ),
                 ]
             )
+
+
+def sessions_filename(extension):
+    return f"listening-sessions-{slugify(str(translation.get_language()))}.{extension}"
+
+
+def sessions_csv(queryset):
+    response = csv_response(sessions_filename("csv"))
+    writer = csv_writer(response)
+    for row in session_rows(queryset):
+        writer.writerow(row)
     return response
+
+
+def sessions_xlsx(queryset):
+    return rows_xlsx(sessions_filename("xlsx"), _("Listening sessions"), session_rows(queryset))
 
 
 def crosstab_rows(response, table):

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from organizations.areas import community_areas
 from organizations.models import Organization
 from surveys.models import Question, Response
 
+from .exports import BOTH, CODES, COLUMNS, JOINED
 from .presentation import DIMENSIONS
 from .results import Filters
 
@@ -96,6 +98,98 @@ class ResultsFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+INCLUDED, ALL = "included", "all"
+
+
+class DownloadForm(ResultsFilterForm):
+    """The results page's filters, plus what a responses download holds and how.
+
+    Every option has a default, so a link without parameters downloads something sensible;
+    free text is left out unless asked for, since a file leaves the organization's hands.
+    """
+
+    scope = forms.ChoiceField(
+        label=_("Responses"),
+        required=False,
+        choices=[
+            (INCLUDED, _("Included responses only")),
+            (ALL, _("All responses, with their status and exclusion reason")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    labels = forms.ChoiceField(label=_("Answers as"), required=False)
+    multiple = forms.ChoiceField(
+        label=_("Multiple-choice questions"),
+        required=False,
+        choices=[
+            (BOTH, _("Both: a 0/1 column per option and one column with the chosen options")),
+            (COLUMNS, _("One 0/1 column per option (question__option)")),
+            (JOINED, _("One column with the chosen options")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    free_text = forms.BooleanField(
+        label=_("Include free-text answers (and “other, please specify” texts)"),
+        required=False,
+        help_text=_(
+            "Left out by default: residents sometimes write names, addresses or other "
+            "details that identify them or someone else. Include free text only when the "
+            "file stays with people who may read it."
+        ),
+    )
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        del self.fields["view"]
+        self.fields["labels"].choices = [
+            (
+                code,
+                _("Labels in %(language)s") % {"language": get_language_info(code)["name_local"]},
+            )
+            for code in settings.OFFERED_LANGUAGES
+        ] + [(CODES, _("Codes"))]
+
+    def clean_scope(self):
+        return self.cleaned_data["scope"] or INCLUDED
+
+    def clean_labels(self):
+        return self.cleaned_data["labels"] or translation.get_language()
+
+    def clean_multiple(self):
+        return self.cleaned_data["multiple"] or BOTH
+
+    def filters(self):
+        filters = super().filters()
+        filters.include_excluded = self.cleaned_data["scope"] == ALL
+        return filters
+
+    def described(self):
+        """The chosen filters and options as (label, text) pairs, for the file and the log."""
+        data = self.cleaned_data
+        pairs = []
+        for name in ["instrument", "org", "area", "language", "channel", "date_from", "date_to"]:
+            if name not in self.fields or not data.get(name):
+                continue
+            value = data[name]
+            field = self.fields[name]
+            if isinstance(value, list):
+                choices = dict(field.choices)
+                text = ", ".join(str(choices[v]) for v in value)
+            elif hasattr(field, "choices"):
+                text = str(dict(field.choices)[value])
+            else:
+                text = value.isoformat()
+            pairs.append((str(field.label), text))
+        for name in ["scope", "labels", "multiple"]:
+            pairs.append(
+                (str(self.fields[name].label), str(dict(self.fields[name].choices)[data[name]]))
+            )
+        pairs.append(
+            (str(_("Free text")), str(_("Included") if data["free_text"] else _("Left out")))
+        )
+        return pairs
 
 
 CROSSTAB_TYPES = {Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.LIKERT}

@@ -33,11 +33,15 @@ class Filters:
     channels: list = field(default_factory=list)
     date_from: object = None
     date_to: object = None
+    include_excluded: bool = False  # downloads may hold excluded responses too
 
 
 def responses_for(user, filters):
-    """The included responses a user may see that the filters select (the one scoping rule)."""
-    queryset = Response.objects.visible_to(user).included().filter(instrument=filters.instrument)
+    """The included responses a user may see that the filters select (the one scoping rule);
+    excluded ones too when the filters say so (a download "with status and reason")."""
+    queryset = Response.objects.visible_to(user).filter(instrument=filters.instrument)
+    if not filters.include_excluded:
+        queryset = queryset.included()
     if filters.organizations:
         queryset = queryset.filter(organization_id__in=filters.organizations)
     if filters.areas:

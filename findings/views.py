@@ -8,13 +8,12 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.access import scoped, workspace_view
 from organizations.areas import community_areas
-from surveys.forms import ResponseFilterForm
-from surveys.models import Instrument, ListeningSession, Response
+from surveys.models import Instrument, ListeningSession
 
 from . import codebook, exports
 from .agreement import FLAG_BELOW, agreement
@@ -25,13 +24,14 @@ from .forms import (
     CodebookImportForm,
     CodingForm,
     CrosstabForm,
+    DownloadForm,
     QueueFilterForm,
     ResultsFilterForm,
     StarredQuoteForm,
     ThemeResultsForm,
     visible_organizations,
 )
-from .models import Coding, ItemMark, Source, StarredQuote, Theme
+from .models import Coding, DownloadEvent, ItemMark, Source, StarredQuote, Theme
 from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
 from .results import CHICAGO, base_of, crosstab, figures, responses_for
 from .suppression import shown_count, threshold
@@ -40,57 +40,121 @@ from .theme_results import coding_rows, cooccurrence, theme_counts
 # --- Downloads -------------------------------------------------------------------------
 
 
-def export_instrument(request):
-    code = request.GET.get("instrument")
-    instruments = Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
-    if code:
-        return get_object_or_404(instruments, code=code)
-    instrument = instruments.filter(status=Instrument.Status.OPEN).order_by("-created_at").first()
-    if instrument is None:
-        raise Http404
-    return instrument
+def record_download(request, kind, file_format, instrument=None, form=None, rows=None):
+    """The audit log of downloads: who, what, which filters and options, how many rows.
+
+    The organization is the one whose data the file holds; empty when the facilitator
+    downloads every organization's."""
+    organization = request.organization
+    if form is not None and request.user.is_facilitator:
+        chosen = form.cleaned_data.get("org") or []
+        organization = form.organizations[chosen[0]] if len(chosen) == 1 else organization
+    return DownloadEvent.objects.create(
+        user=request.user,
+        organization=organization,
+        kind=kind,
+        file_format=file_format,
+        instrument=instrument,
+        filters={key: request.GET.getlist(key) for key in sorted(request.GET)},
+        row_count=rows,
+    )
 
 
-def export_language(request):
-    language = request.GET.get("labels")
-    return language if language in dict(settings.LANGUAGES) else translation.get_language()
+def about_file(request, form):
+    """What a responses file is, for its "About this file" sheet (or the .sav's notes)."""
+    instrument = form.filters().instrument
+    if request.user.is_facilitator and not form.cleaned_data.get("org"):
+        holds = _("Every organization's data")
+    else:
+        holds = organizations_label(request, form)
+    return [
+        [_("File"), _("Responses to a survey")],
+        [_("Survey"), f"{instrument.title} ({instrument.code}, {_('wave')} {instrument.wave})"],
+        [_("Organizations"), str(holds)],
+        *[list(pair) for pair in form.described()],
+        [_("Downloaded at"), timezone.now().astimezone(CHICAGO).isoformat("T", "seconds")],
+        [_("Downloaded by"), request.user.email],
+    ]
 
 
-@workspace_view
-def responses_csv(request):
-    instrument = export_instrument(request)
-    form = ResponseFilterForm(request.GET or None)
-    queryset = form.apply(scoped(Response.objects.all(), request)).filter(instrument=instrument)
-    return exports.responses_csv(instrument, queryset, export_language(request))
-
-
-@workspace_view
-def codebook_csv(request):
-    return exports.codebook_csv(export_instrument(request))
-
-
-@workspace_view
-def sessions_csv(request):
-    queryset = scoped(ListeningSession.objects.all(), request)
-    return exports.sessions_csv(queryset)
-
-
-@workspace_view
-def downloads(request):
+def downloads_page(request, form):
     return render(
         request,
         "findings/downloads.html",
         {
-            "instruments": Instrument.objects.filter(kind=Instrument.Kind.SURVEY),
-            "languages": settings.LANGUAGES,
+            "form": form,
+            # The facilitator's files hold every organization's data unless they choose some.
+            "every_organization": request.user.is_facilitator,
         },
     )
+
+
+@workspace_view
+def downloads(request):
+    form = setup_filters(request, DownloadForm)
+    return downloads_page(request, form)
+
+
+@workspace_view
+def responses_download(request, file_format):
+    """Responses of one instrument, filtered like the results page, as CSV, XLSX or .sav.
+    Filters that do not validate show the downloads page again with what was wrong."""
+    form = setup_filters(request, DownloadForm)
+    if not form.is_valid():
+        return downloads_page(request, form)
+    filters = form.filters()
+    options = form.cleaned_data
+    table = exports.ResponseTable(
+        filters.instrument,
+        language=options["labels"],
+        multiple=options["multiple"],
+        free_text=options["free_text"],
+        spss=file_format == "sav",
+        csv=file_format == "csv",
+    )
+    queryset = responses_for(request.user, filters)
+    if file_format == "csv":
+        event = record_download(
+            request, DownloadEvent.Kind.RESPONSES, "csv", filters.instrument, form
+        )
+
+        def finished(rows):
+            DownloadEvent.objects.filter(pk=event.pk).update(row_count=rows)
+
+        return exports.responses_csv(table, queryset, finished)
+    writer = exports.responses_xlsx if file_format == "xlsx" else exports.responses_sav
+    response, rows = writer(table, queryset, about_file(request, form))
+    record_download(
+        request, DownloadEvent.Kind.RESPONSES, file_format, filters.instrument, form, rows
+    )
+    return response
+
+
+@workspace_view
+def codebook_download(request, file_format):
+    form = setup_filters(request, DownloadForm)
+    if not form.is_valid():
+        return downloads_page(request, form)
+    instrument = form.filters().instrument
+    record_download(request, DownloadEvent.Kind.CODEBOOK, file_format, instrument)
+    if file_format == "xlsx":
+        return exports.codebook_xlsx(instrument)
+    return exports.codebook_csv(instrument)
+
+
+@workspace_view
+def sessions_download(request, file_format):
+    queryset = scoped(ListeningSession.objects.all(), request)
+    record_download(request, DownloadEvent.Kind.SESSIONS, file_format)
+    if file_format == "xlsx":
+        return exports.sessions_xlsx(queryset)
+    return exports.sessions_csv(queryset)
 
 
 # --- Results ---------------------------------------------------------------------------
 
 
-def setup_filters(request):
+def setup_filters(request, form_class=ResultsFilterForm):
     """The instruments and organizations to filter by, and the bound filter form.
 
     A CBO's `?org=` of another organization answers 404, like every other object of theirs.
@@ -115,7 +179,7 @@ def setup_filters(request):
         data["instrument"] = (default or instruments[0]).code
     if not data.get("view"):
         data["view"] = STAFF
-    form = ResultsFilterForm(data, instruments=instruments, organizations=organizations)
+    form = form_class(data, instruments=instruments, organizations=organizations)
     return form
 
 

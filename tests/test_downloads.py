@@ -1,58 +1,104 @@
-"""Downloads: responses with labels in a language, the codebook, listening sessions."""
+"""Downloads: responses as CSV, XLSX and SPSS .sav with the results page's filters and the
+chosen options, the codebook, listening sessions; formula injection; the audit log; query
+counts that do not grow with rows."""
 
 import csv
 import io
-from datetime import date
+import random
+import subprocess
+from datetime import date, timedelta
+from decimal import Decimal
 
+import openpyxl
+import pyreadstat
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
 
-from surveys.models import Answer, ListeningSession
+from findings.exports import CHICAGO, FORMULA_STARTS, SPECIAL_VALUES, ResponseTable
+from findings.models import DownloadEvent
+from surveys.models import Answer, ListeningSession, Response
 
 from .factories import make_response
 
 pytestmark = pytest.mark.django_db
 
+META = [
+    "response_id",
+    "organization",
+    "link",
+    "channel",
+    "language",
+    "languages_used",
+    "community_area",
+    "submitted_at",
+    "status",
+    "exclusion_reason",
+    "paper_batch",
+    "paper_serial",
+]
+
+
+def body_of(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
 
 def read_csv(response):
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = body_of(response)
     assert body.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
+def read_xlsx(response):
+    return openpyxl.load_workbook(io.BytesIO(body_of(response)))
+
+
+def read_sav(response, tmp_path):
+    path = tmp_path / "download.sav"
+    path.write_bytes(body_of(response))
+    return pyreadstat.read_sav(str(path), user_missing=True)
+
+
 def answer(response, question_code, choice_code=None, **fields):
     question = response.instrument.questions.get(code=question_code)
-    choice = question.choices.get(code=choice_code) if choice_code else None
-    if choice is None and choice_code:
-        raise AssertionError
+    source = question.parent or question
+    choice = source.choices.get(code=choice_code) if choice_code else None
     return Answer.objects.create(response=response, question=question, choice=choice, **fields)
 
 
-def test_responses_csv_has_one_column_per_question_and_labels_in_language(client, staff_a, links):
-    mine = make_response(links["a"], language="zh-hans")
+def download(client, name, instrument, **params):
+    return client.get(reverse(f"findings:{name}"), {"instrument": instrument.code, **params})
+
+
+def test_responses_csv_has_metadata_and_labels_in_the_chosen_language(
+    client, staff_a, links, areas
+):
+    mine = make_response(
+        links["a"], language="zh-hans", languages_used=["en", "zh-hans"], area=areas.first()
+    )
     answer(mine, "trust", "agree")
     answer(mine, "worries", "traffic")
     answer(mine, "worries", "other", text="噪音")
+    answer(mine, "who_noise", "police")
     answer(mine, "idea", text="更多路灯")
     answer(mine, "household", number=3)
     theirs = make_response(links["b"])
     answer(theirs, "trust", "disagree")
     client.force_login(staff_a)
-    rows = read_csv(
-        client.get(
-            reverse("findings:responses_csv"),
-            {"instrument": mine.instrument.code, "labels": "zh-hans"},
-        )
+    header, *data = read_csv(
+        download(client, "responses_csv", mine.instrument, labels="zh-hans", free_text="on")
     )
-    header, *data = rows
-    assert header[:3] == ["response_id", "submitted_at", "organization"]
-    assert header[11:] == [
+    assert header == META + [
         "home_area",
         "contact",
         "trust",
         "treated",
+        "worries__traffic",
+        "worries__theft",
+        "worries__other",
         "worries",
-        "worries_other",
+        "worries__other_text",
         "who_crisis",
         "who_noise",
         "household",
@@ -61,53 +107,530 @@ def test_responses_csv_has_one_column_per_question_and_labels_in_language(client
     ]
     assert len(data) == 1
     row = dict(zip(header, data[0], strict=True))
-    assert row["response_id"] == str(mine.pk)
-    assert (row["trust"], row["worries"], row["worries_other"]) == ("同意", "交通; 其他", "噪音")
-    assert (row["idea"], row["household"]) == ("更多路灯", "3")
+    submitted = mine.submitted_at.astimezone(CHICAGO).isoformat("T", "seconds")
+    assert [row[name] for name in META] == [
+        str(mine.pk),
+        "Org A",
+        links["a"].label or links["a"].short_code,
+        "web",
+        "zh-hans",
+        "en zh-hans",
+        areas.first().name,
+        submitted,
+        "included",
+        "",
+        "",
+        "",
+    ]
+    assert submitted.endswith(("-05:00", "-06:00"))
+    assert (row["trust"], row["who_noise"], row["household"], row["idea"]) == (
+        "同意",
+        "警察",
+        "3",
+        "更多路灯",
+    )
+    assert (row["worries__traffic"], row["worries__theft"], row["worries__other"]) == (
+        "1",
+        "0",
+        "1",
+    )
+    assert (row["worries"], row["worries__other_text"]) == ("交通; 其他", "噪音")
+    # Not answered: empty, not 0.
+    assert (row["contact"], row["who_crisis"]) == ("", "")
 
 
-def test_codebook_lists_codes_and_wording_in_each_language(client, staff_a, survey):
+def test_responses_csv_leaves_free_text_out_by_default(client, staff_a, link):
+    response = make_response(link)
+    answer(response, "idea", text="My name is Ana, 123 Main St")
+    answer(response, "worries", "other", text="my neighbour Bob")
+    answer(response, "zip", text="60608")
     client.force_login(staff_a)
-    rows = read_csv(client.get(reverse("findings:codebook_csv"), {"instrument": survey.code}))
-    assert rows[0] == [
+    header, row = read_csv(download(client, "responses_csv", link.instrument))
+    assert "idea" not in header and "worries__other_text" not in header
+    assert "Ana" not in ",".join(row) and "Bob" not in ",".join(row)
+    assert dict(zip(header, row, strict=True))["zip"] == "60608"
+
+
+@pytest.mark.parametrize(
+    ("multiple", "columns"),
+    [
+        ("columns", ["worries__traffic", "worries__theft", "worries__other"]),
+        ("joined", ["worries"]),
+    ],
+)
+def test_responses_csv_multiple_choice_as_chosen(client, staff_a, link, multiple, columns):
+    response = make_response(link)
+    answer(response, "worries", "theft")
+    client.force_login(staff_a)
+    header, row = read_csv(
+        download(client, "responses_csv", link.instrument, multiple=multiple, labels="es")
+    )
+    assert [name for name in header if name.startswith("worries")] == columns
+    values = [dict(zip(header, row, strict=True))[name] for name in columns]
+    assert values == (["0", "1", "0"] if multiple == "columns" else ["Los robos"])
+
+
+def test_responses_csv_codes_instead_of_labels(client, staff_a, link):
+    response = make_response(link)
+    answer(response, "trust", "agree")
+    answer(response, "worries", "traffic")
+    answer(response, "worries", "theft")
+    answer(response, "contact", special="prefer_not")
+    client.force_login(staff_a)
+    header, row = read_csv(download(client, "responses_csv", link.instrument, labels="codes"))
+    row = dict(zip(header, row, strict=True))
+    assert (row["trust"], row["worries"], row["contact"]) == (
+        "agree",
+        "traffic; theft",
+        "prefer_not",
+    )
+
+
+def test_responses_download_of_all_has_excluded_ones_with_their_reason(client, staff_a, link):
+    kept = make_response(link)
+    spam = make_response(link, status="excluded", exclusion_reason="spam")
+    client.force_login(staff_a)
+    _header, *included = read_csv(download(client, "responses_csv", link.instrument))
+    assert [row[0] for row in included] == [str(kept.pk)]
+    header, *everything = read_csv(download(client, "responses_csv", link.instrument, scope="all"))
+    status = {row[0]: (row[8], row[9]) for row in everything}
+    assert status == {str(kept.pk): ("included", ""), str(spam.pk): ("excluded", "spam")}
+
+
+def test_responses_download_uses_the_results_filters(client, facilitator, links):
+    spanish = make_response(links["a"], language="es", channel="kiosk")
+    make_response(links["a"], language="en")
+    make_response(links["b"], language="es")
+    old = make_response(links["a"], language="es", channel="kiosk")
+    Response.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(days=40))
+    client.force_login(facilitator)
+    _header, *rows = read_csv(
+        download(
+            client,
+            "responses_csv",
+            links["a"].instrument,
+            org="org-a",
+            language="es",
+            channel="kiosk",
+            date_from=(timezone.now() - timedelta(days=5)).date().isoformat(),
+        )
+    )
+    assert [row[0] for row in rows] == [str(spanish.pk)]
+
+
+@pytest.mark.parametrize("name", ["responses_csv", "responses_xlsx", "responses_sav"])
+def test_responses_download_with_bad_dates_shows_the_page_with_the_error(
+    client, staff_a, link, name
+):
+    make_response(link)
+    client.force_login(staff_a)
+    response = download(
+        client, name, link.instrument, date_from="2026-10-02", date_to="2026-10-01", labels="es"
+    )
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert 'class="alert alert-danger error-summary"' in html
+    assert '<a href="#id_date_to">To: The end date must be on or after the start date.</a>' in html
+    # What was chosen is still chosen.
+    assert 'value="2026-10-02"' in html and '<option value="es" selected>' in html
+    assert DownloadEvent.objects.count() == 0
+
+
+def test_downloads_page_tells_whose_data_and_why_free_text_is_left_out(
+    client, staff_a, facilitator, survey
+):
+    client.force_login(staff_a)
+    html = client.get(reverse("findings:downloads")).content.decode()
+    assert "These files hold your organization's data only." in html
+    assert "residents sometimes write names, addresses" in html
+    client.force_login(facilitator)
+    html = client.get(reverse("findings:downloads")).content.decode()
+    assert "These files hold every organization's data." in html
+    assert "your organization" not in html
+
+
+# --- Round trip: every value and label read back -------------------------------------------
+
+
+def generate(links, areas, count=30, seed=7):
+    """Responses over two organizations in three languages, web and paper, some excluded,
+    with every kind of answer, special answers and text that starts a formula."""
+    rng = random.Random(seed)
+    survey = links["a"].instrument
+    questions = {q.code: q for q in survey.questions.all()}
+    choice = {
+        (q, c.code): c
+        for q in questions
+        for c in (questions[q].parent or questions[q]).choices.all()
+    }
+    texts = ["更多路灯", "Más luz en la calle", "=1+1", "@home", "+x", "-minus", "plain", "\tTab"]
+    area_list = list(areas.order_by("number")[:5])
+    start = timezone.now() - timedelta(days=20)
+    for index in range(count):
+        org = "a" if index % 3 else "b"
+        paper = index % 4 == 0
+        response = Response.objects.create(
+            instrument=survey,
+            organization=links[org].organization,
+            link=None if paper else links[org],
+            channel="paper" if paper else "web",
+            language=["en", "es", "zh-hans"][index % 3],
+            languages_used=["en", ["es", "zh-hans"][index % 2]],
+            submitted_at=start + timedelta(hours=7 * index, seconds=index),
+            area=rng.choice(area_list + [None]),
+            status="excluded" if index % 7 == 3 else "included",
+            exclusion_reason="test" if index % 7 == 3 else "",
+            paper_batch=rng.choice(["B1", "=B2", "-3"]) if paper else "",
+            paper_serial=str(index) if paper else "",
+        )
+        made = []
+
+        def add(code, choice_code=None, made=made, response=response, **fields):
+            made.append(
+                Answer(
+                    response=response,
+                    question=questions[code],
+                    choice=choice[(code, choice_code)] if choice_code else None,
+                    **fields,
+                )
+            )
+
+        if rng.random() < 0.8:
+            add("home_area", area=rng.choice(area_list))
+        else:
+            add("home_area", special="dont_know")
+        contact = rng.choice(["yes", "no", None])
+        if contact:
+            add("contact", contact)
+            if contact == "yes":
+                add("treated", rng.choice(["fair", "unfair"]))
+        if rng.random() < 0.85:
+            add("trust", rng.choice(["disagree", "neutral", "agree"]))
+        else:
+            add("trust", special=rng.choice(["prefer_not", "no_answer"]))
+        for code in ("traffic", "theft", "other"):
+            if rng.random() < 0.5:
+                add("worries", code, text=rng.choice(texts) if code == "other" else "")
+        for row in ("who_crisis", "who_noise"):
+            if rng.random() < 0.9:
+                add(row, rng.choice(["police", "professional"]))
+        add("household", number=Decimal(rng.choice(["1", "2", "2.5", "11"])))
+        if rng.random() < 0.7:
+            add("zip", text=rng.choice(["60608", "=60609"]))
+        if rng.random() < 0.7:
+            add("idea", text=rng.choice(texts))
+        Answer.objects.bulk_create(made)
+    return survey
+
+
+def label(obj, field, language):
+    return getattr(obj, build_localized_fieldname(field, language))
+
+
+def expected_rows(survey, language, spss=False):
+    """The stored data as each download should show it, worked out from the models."""
+    specials = {}
+    for code, text in Answer.Special.choices:
+        with translation.override(language):
+            specials[code] = str(text)
+    numeric = {"trust", "contact", "treated", "who_crisis", "who_noise", "household"}
+    rows = []
+    responses = Response.objects.filter(instrument=survey).order_by("submitted_at", "id")
+    for response in responses.select_related("organization", "link", "area"):
+        submitted = response.submitted_at.astimezone(CHICAGO)
+        row = {
+            "response_id": str(response.pk),
+            "organization": response.organization.name,
+            "link": (response.link.label or response.link.short_code) if response.link else "",
+            "channel": response.channel,
+            "language": response.language,
+            "languages_used": " ".join(response.languages_used),
+            "community_area": response.area.name if response.area else "",
+            "submitted_at": submitted.replace(tzinfo=None, microsecond=0)
+            if spss
+            else submitted.isoformat("T", "seconds"),
+            "status": response.status,
+            "exclusion_reason": response.exclusion_reason,
+            "paper_batch": response.paper_batch,
+            "paper_serial": response.paper_serial,
+        }
+        worries = []
+        for a in response.answers.select_related("question", "choice", "area"):
+            code = a.question.code
+            if a.special:
+                row[code] = (
+                    SPECIAL_VALUES[a.special] if spss and code in numeric else specials[a.special]
+                )
+            elif code == "worries":
+                worries.append(a.choice)
+                if a.text:
+                    row["worries__other_text"] = a.text
+            elif a.choice:
+                if spss:
+                    choices = list((a.question.parent or a.question).choices.order_by("order"))
+                    row[code] = a.choice.value or choices.index(a.choice) + 1
+                else:
+                    row[code] = label(a.choice, "label", language)
+            elif a.area:
+                row[code] = a.area.name
+            elif a.number is not None:
+                row[code] = a.number
+            else:
+                row[code] = a.text
+        if worries:
+            for c in ("traffic", "theft", "other"):
+                row[f"worries__{c}"] = int(c in {w.code for w in worries})
+            worries.sort(key=lambda c: c.order)
+            row["worries"] = "; ".join(label(c, "label", language) for c in worries)
+        rows.append(row)
+    return rows
+
+
+TEXT = {"s", "inlineStr"}  # how openpyxl reads back a text cell, never "f" (a formula)
+OPTIONS = {"scope": "all", "free_text": "on", "multiple": "both"}
+
+
+def mismatches(expected, header, rows, read):
+    """(row, column, expected, read) for every cell that differs; every header column is
+    compared, and every expected value must have a column."""
+    found = []
+    assert len(rows) == len(expected)
+    for want, got in zip(expected, rows, strict=True):
+        got = dict(zip(header, got, strict=True))
+        assert set(want) <= set(got), set(want) - set(got)
+        for column in header:
+            value = read(column, got[column])
+            if value != want.get(column, None):
+                found.append((want["response_id"], column, want.get(column), value))
+    return found
+
+
+def test_csv_round_trip_has_every_value(client, facilitator, links, areas):
+    survey = generate(links, areas)
+    client.force_login(facilitator)
+    header, *rows = read_csv(download(client, "responses_csv", survey, labels="zh-hans", **OPTIONS))
+
+    def read(column, text):
+        if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            text = text[1:]  # the one apostrophe the download added
+        if text == "":
+            return None if column not in META else ""
+        if column.startswith("worries__") and column != "worries__other_text":
+            return int(text)
+        if column == "household":
+            return Decimal(text)
+        return text
+
+    expected = expected_rows(survey, "zh-hans")
+    assert mismatches(expected, header, rows, read) == []
+    assert any(row.get("trust") == "同意" for row in expected)
+    assert any(str(row.get("idea", "")).startswith("=") for row in expected)
+
+
+def test_xlsx_round_trip_has_every_value_codebook_and_about_sheets(
+    client, facilitator, links, areas
+):
+    survey = generate(links, areas)
+    client.force_login(facilitator)
+    workbook = read_xlsx(download(client, "responses_xlsx", survey, labels="es", **OPTIONS))
+    assert workbook.sheetnames == ["Data", "Codebook", "About this file"]
+    data = workbook["Data"]
+    header, *rows = [[cell.value for cell in row] for row in data.iter_rows()]
+    # Text that starts a formula is a text cell, never a formula, with no apostrophe.
+    assert {cell.data_type for row in data.iter_rows() for cell in row} <= TEXT | {"n"}
+
+    def read(column, value):
+        if value is None:
+            return None if column not in META else ""
+        if column == "household":
+            return Decimal(str(value))
+        return value
+
+    expected = expected_rows(survey, "es")
+    assert mismatches(expected, header, rows, read) == []
+    assert any(row.get("trust") == "De acuerdo" for row in expected)
+    codebook = [[c.value for c in row] for row in workbook["Codebook"].iter_rows()]
+    assert codebook[0][:8] == [
+        "variable",
         "question_code",
         "type",
         "section",
         "matrix",
         "choice_code",
         "value",
+        "spss_value",
+    ]
+    assert [
+        "trust",
+        "trust",
+        None,
+        None,
+        None,
+        "agree",
+        3,
+        3,
+        "Agree",
+        "De acuerdo",
+        "同意",
+    ] in codebook
+    about = dict((row[0].value, row[1].value) for row in workbook["About this file"].iter_rows())
+    assert about["Rows"] == 30
+    assert about["Responses"] == "All responses, with their status and exclusion reason"
+    assert about["Organizations"] == "Every organization's data"
+    assert about["Answers as"] == "Labels in español"
+    assert about["Downloaded by"] == facilitator.email
+
+
+def test_sav_round_trip_has_every_value_and_label(client, facilitator, links, areas, tmp_path):
+    survey = generate(links, areas)
+    client.force_login(facilitator)
+    frame, meta = read_sav(
+        download(client, "responses_sav", survey, labels="zh-hans", **OPTIONS), tmp_path
+    )
+    header = list(frame.columns)
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+
+    def read(column, value):
+        if value is None or value == "":
+            return None if column not in META else ""
+        if column == "submitted_at":
+            return value.to_pydatetime().replace(microsecond=0)
+        if column == "household":
+            return Decimal(str(value))
+        if isinstance(value, float):
+            return int(value)
+        return value
+
+    expected = expected_rows(survey, "zh-hans", spss=True)
+    assert mismatches(expected, header, rows, read) == []
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["trust"] == "我信任警察。"
+    assert labels["who_noise"] == "应该由谁来处理? – 噪音投诉"
+    assert labels["worries__theft"] == "您担心什么? – 盗窃"
+    assert meta.variable_value_labels["trust"] == {
+        1: "不同意",
+        2: "中立",
+        3: "同意",
+        991: "我不知道" if False else meta.variable_value_labels["trust"][991],
+        992: meta.variable_value_labels["trust"][992],
+        993: meta.variable_value_labels["trust"][993],
+        994: meta.variable_value_labels["trust"][994],
+    }
+    assert meta.variable_value_labels["who_noise"] == {1: "警察", 2: "专业人员"} | {
+        k: v for k, v in meta.variable_value_labels["who_noise"].items() if k > 990
+    }
+    with translation.override("zh-hans"):
+        assert meta.variable_value_labels["trust"][992] == str(Answer.Special.PREFER_NOT.label)
+
+
+def test_pspp_reads_the_sav_and_counts_like_us(client, facilitator, links, areas, tmp_path):
+    survey = generate(links, areas, count=40)
+    client.force_login(facilitator)
+    path = tmp_path / "responses.sav"
+    path.write_bytes(body_of(download(client, "responses_sav", survey, labels="en")))
+    syntax = tmp_path / "frequencies.sps"
+    syntax.write_text(f"GET FILE='{path}'.\nFREQUENCIES VARIABLES=trust.\n")
+    output = tmp_path / "out.csv"
+    subprocess.run(["pspp", "-o", str(output), str(syntax)], check=True, timeout=60)
+    printed = list(csv.reader(output.open(encoding="utf-8")))
+    counts = {}
+    for row in printed:
+        if len(row) >= 3 and row[1] in {"Disagree", "Neutral", "Agree"}:
+            counts[row[1]] = int(row[2])
+    ours = {}
+    for a in Answer.objects.filter(
+        response__instrument=survey, response__status="included", question__code="trust"
+    ).select_related("choice"):
+        if a.choice:
+            ours[a.choice.label_en] = ours.get(a.choice.label_en, 0) + 1
+    assert counts == ours
+    assert sum(ours.values()) > 20
+
+
+# --- Codebook and sessions -------------------------------------------------------------
+
+
+def test_codebook_lists_every_variable_with_wording_in_each_language(client, staff_a, survey):
+    client.force_login(staff_a)
+    rows = read_csv(client.get(reverse("findings:codebook_csv"), {"instrument": survey.code}))
+    assert rows[0] == [
+        "variable",
+        "question_code",
+        "type",
+        "section",
+        "matrix",
+        "choice_code",
+        "value",
+        "spss_value",
         "text_en",
         "text_es",
         "text_zh-hans",
     ]
-    assert ["trust", "", "", "", "agree", "3", "Agree", "De acuerdo", "同意"] in rows
+    assert ["trust", "trust", "", "", "", "agree", "3", "3", "Agree", "De acuerdo", "同意"] in rows
     assert [
+        "worries__theft",
+        "worries",
+        "",
+        "",
+        "",
+        "theft",
+        "",
+        "2",
+        "Theft",
+        "Los robos",
+        "盗窃",
+    ] in rows
+    assert [
+        "who_noise",
         "who_noise",
         "single",
         "2",
         "who",
         "",
         "",
+        "",
         "A noise complaint",
         "Una queja por ruido",
         "噪音投诉",
     ] in rows
+    assert ["submitted_at", "", "metadata", "", "", "", "", ""] == rows[8][:8]
+    assert ["", "", "special", "", "", "prefer_not", "", "992"] == rows[-3][:8]
+    assert rows[-3][8:10] == ["Prefer not to say", "Prefiero no decirlo"]
+
+
+def test_codebook_xlsx_has_the_same_rows_as_the_csv(client, staff_a, survey):
+    client.force_login(staff_a)
+    rows = read_csv(client.get(reverse("findings:codebook_csv"), {"instrument": survey.code}))
+    workbook = read_xlsx(client.get(reverse("findings:codebook_xlsx"), {"instrument": survey.code}))
+    sheet = [["" if c.value is None else str(c.value) for c in row] for row in workbook.active]
+    assert sheet == rows
+
+
+def make_sessions(staff, guide, **fields):
+    session = ListeningSession.objects.create(
+        organization=staff.membership.organization,
+        guide=guide,
+        held_on=date(2026, 10, 1),
+        created_by=staff,
+        place=fields.pop("place", f"Hall of {staff.membership.organization.name}"),
+    )
+    prompt = guide.questions.get(code="police")
+    session.notes.create(
+        question=prompt,
+        summary=fields.get("summary", "They want counselors."),
+        note=fields.get("note", ""),
+    )
+    session.quotes.create(
+        question=prompt,
+        text=fields.get("quote", "Send help, not handcuffs."),
+        descriptor=fields.get("descriptor", "parent"),
+    )
+    return session
 
 
 def test_sessions_csv_has_prompts_and_quotes_of_own_sessions(client, staff_a, staff_b, guide):
     for staff in (staff_a, staff_b):
-        session = ListeningSession.objects.create(
-            organization=staff.membership.organization,
-            guide=guide,
-            held_on=date(2026, 10, 1),
-            created_by=staff,
-            place=f"Hall of {staff.membership.organization.name}",
-        )
-        prompt = guide.questions.get(code="police")
-        session.notes.create(question=prompt, summary="They want counselors.")
-        session.quotes.create(
-            question=prompt, text="Send help, not handcuffs.", descriptor="parent"
-        )
+        make_sessions(staff, guide)
     client.force_login(staff_a)
     header, *rows = read_csv(client.get(reverse("findings:sessions_csv")))
     assert len(rows) == 2
@@ -120,50 +643,21 @@ def test_sessions_csv_has_prompts_and_quotes_of_own_sessions(client, staff_a, st
     )
 
 
-def test_responses_csv_query_count(client, staff_a, links, django_assert_max_num_queries):
+def test_sessions_xlsx_has_the_same_rows_as_the_csv(client, staff_a, guide):
+    make_sessions(staff_a, guide, summary="=cmd|' /C calc'!A0", quote="@SUM(1)")
     client.force_login(staff_a)
-    url = reverse("findings:responses_csv")
-    code = links["a"].instrument.code
-    first = make_response(links["a"])
-    answer(first, "trust", "agree")
-    with django_assert_max_num_queries(11):
-        client.get(url, {"instrument": code})
-    for _ in range(40):
-        answer(make_response(links["a"]), "trust", "neutral")
-    with django_assert_max_num_queries(11):
-        client.get(url, {"instrument": code})
-
-
-# --- Paper -----------------------------------------------------------------------------
-
-
-def test_sessions_csv_query_count(client, staff_a, guide, django_assert_max_num_queries):
-    client.force_login(staff_a)
-    prompt = guide.questions.get(code="police")
-
-    def make(n):
-        for _ in range(n):
-            session = ListeningSession.objects.create(
-                organization=staff_a.membership.organization,
-                guide=guide,
-                held_on=date(2026, 10, 1),
-                created_by=staff_a,
-            )
-            session.notes.create(question=prompt, summary="s")
-            session.quotes.create(question=prompt, text="q")
-
-    make(1)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("findings:sessions_csv"))
-    make(30)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("findings:sessions_csv"))
+    rows = read_csv(client.get(reverse("findings:sessions_csv")))
+    sheet = read_xlsx(client.get(reverse("findings:sessions_xlsx"))).active
+    values = [["" if c.value is None else str(c.value) for c in row] for row in sheet]
+    unquoted = [[v[1:] if v.startswith("'") else v for v in row] for row in rows]
+    assert values == unquoted
+    assert sheet["N3"].value == "=cmd|' /C calc'!A0" and sheet["N3"].data_type in TEXT
 
 
 # --- Formula injection -----------------------------------------------------------------
 
 
-def test_responses_csv_text_cells_cannot_start_a_formula(client, staff_a, links, org_a):
+def injected(links, org_a):
     org_a.name = "@Org A"
     org_a.save(update_fields=["name"])
     mine = make_response(links["a"], paper_batch="=1+1", paper_serial="-5")
@@ -171,10 +665,13 @@ def test_responses_csv_text_cells_cannot_start_a_formula(client, staff_a, links,
     answer(mine, "worries", "other", text="+1 Speeding")
     answer(mine, "zip", text="\t60608")
     answer(mine, "household", number=-3)
+    return mine
+
+
+def test_responses_csv_text_cells_cannot_start_a_formula(client, staff_a, links, org_a):
+    mine = injected(links, org_a)
     client.force_login(staff_a)
-    header, row = read_csv(
-        client.get(reverse("findings:responses_csv"), {"instrument": mine.instrument.code})
-    )
+    header, row = read_csv(download(client, "responses_csv", mine.instrument, free_text="on"))
     row = dict(zip(header, row, strict=True))
     assert (row["organization"], row["paper_batch"], row["paper_serial"]) == (
         "'@Org A",
@@ -182,23 +679,40 @@ def test_responses_csv_text_cells_cannot_start_a_formula(client, staff_a, links,
         "'-5",
     )
     assert row["idea"] == '\'=HYPERLINK("http://evil.example","x")'
-    assert (row["worries"], row["worries_other"]) == ("Other", "'+1 Speeding")
+    assert (row["worries"], row["worries__other_text"]) == ("Other", "'+1 Speeding")
     assert row["zip"] == "'\t60608"
     # A number is a number: never prefixed.
     assert row["household"] == "-3"
 
 
+def test_responses_xlsx_text_cells_are_text_never_formulas(client, staff_a, links, org_a):
+    mine = injected(links, org_a)
+    client.force_login(staff_a)
+    sheet = read_xlsx(download(client, "responses_xlsx", mine.instrument, free_text="on"))["Data"]
+    header = [c.value for c in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    for name, value in [
+        ("organization", "@Org A"),
+        ("paper_batch", "=1+1"),
+        ("paper_serial", "-5"),
+        ("idea", '=HYPERLINK("http://evil.example","x")'),
+        ("worries__other_text", "+1 Speeding"),
+        ("zip", "\t60608"),
+    ]:
+        assert row[name].value == value and row[name].data_type in TEXT, name
+    assert (row["household"].value, row["household"].data_type) == (-3, "n")
+
+
 def test_sessions_csv_text_cells_cannot_start_a_formula(client, staff_a, guide):
-    session = ListeningSession.objects.create(
-        organization=staff_a.membership.organization,
-        guide=guide,
-        held_on=date(2026, 10, 1),
-        created_by=staff_a,
+    make_sessions(
+        staff_a,
+        guide,
         place="-Hall",
+        summary="=cmd|' /C calc'!A0",
+        note="\rnote",
+        quote="@SUM(1)",
+        descriptor="=parent",
     )
-    prompt = guide.questions.get(code="police")
-    session.notes.create(question=prompt, summary="=cmd|' /C calc'!A0", note="\rnote")
-    session.quotes.create(question=prompt, text="@SUM(1)", descriptor="=parent")
     client.force_login(staff_a)
     header, *rows = read_csv(client.get(reverse("findings:sessions_csv")))
     police = dict(zip(header, rows[1], strict=True))
@@ -217,4 +731,109 @@ def test_codebook_labels_cannot_start_a_formula(client, staff_a, survey):
     choice.save()
     client.force_login(staff_a)
     rows = read_csv(client.get(reverse("findings:codebook_csv"), {"instrument": survey.code}))
-    assert ["trust", "", "", "", "agree", "-1", "'=Agree", "De acuerdo", "同意"] in rows
+    assert [
+        "trust",
+        "trust",
+        "",
+        "",
+        "",
+        "agree",
+        "-1",
+        "-1",
+        "'=Agree",
+        "De acuerdo",
+        "同意",
+    ] in rows
+    workbook = read_xlsx(client.get(reverse("findings:codebook_xlsx"), {"instrument": survey.code}))
+    cells = [c for row in workbook.active.iter_rows() for c in row if c.value == "=Agree"]
+    assert len(cells) == 1 and cells[0].data_type in TEXT
+
+
+# --- Audit log -------------------------------------------------------------------------
+
+
+def test_downloads_are_recorded_with_who_what_filters_and_rows(
+    client, staff_a, facilitator, links, org_a, tmp_path
+):
+    for _ in range(3):
+        make_response(links["a"])
+    make_response(links["b"])
+    client.force_login(staff_a)
+    body_of(download(client, "responses_csv", links["a"].instrument, language="en"))
+    client.force_login(facilitator)
+    body_of(download(client, "responses_xlsx", links["a"].instrument))
+    body_of(download(client, "responses_sav", links["a"].instrument, org="org-a"))
+    client.get(reverse("findings:codebook_csv"), {"instrument": links["a"].instrument.code})
+    events = list(
+        DownloadEvent.objects.order_by("created_at", "pk").values_list(
+            "user", "organization", "kind", "file_format", "row_count"
+        )
+    )
+    assert events == [
+        (staff_a.pk, org_a.pk, "responses", "csv", 3),
+        (facilitator.pk, None, "responses", "xlsx", 4),
+        (facilitator.pk, org_a.pk, "responses", "sav", 3),
+        (facilitator.pk, None, "codebook", "csv", None),
+    ]
+    first = DownloadEvent.objects.order_by("created_at", "pk").first()
+    assert first.filters == {"instrument": [links["a"].instrument.code], "language": ["en"]}
+
+
+# --- Query counts ----------------------------------------------------------------------
+
+
+def many_responses(link, count):
+    trust = link.instrument.questions.get(code="trust")
+    worries = link.instrument.questions.get(code="worries")
+    agree = trust.choices.get(code="agree")
+    traffic = worries.choices.get(code="traffic")
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                instrument=link.instrument,
+                organization=link.organization,
+                link=link,
+                channel="web",
+                language="en",
+            )
+            for _ in range(count)
+        ]
+    )
+    Answer.objects.bulk_create(
+        [Answer(response=r, question=trust, choice=agree) for r in responses]
+        + [Answer(response=r, question=worries, choice=traffic) for r in responses]
+    )
+
+
+@pytest.mark.parametrize("name", ["responses_csv", "responses_xlsx", "responses_sav"])
+def test_responses_download_query_count_does_not_grow_with_rows(
+    client, staff_a, link, name, django_assert_max_num_queries
+):
+    client.force_login(staff_a)
+    many_responses(link, 10)
+    with django_assert_max_num_queries(15):
+        assert len(body_of(download(client, name, link.instrument))) > 0
+    many_responses(link, 990)
+    with django_assert_max_num_queries(15):
+        body = body_of(download(client, name, link.instrument))
+    if name == "responses_csv":
+        assert body.count(b"\n") == 1001
+
+
+def test_sessions_download_query_count(client, staff_a, guide, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    make_sessions(staff_a, guide)
+    with django_assert_max_num_queries(13):
+        client.get(reverse("findings:sessions_csv"))
+    for _ in range(30):
+        make_sessions(staff_a, guide)
+    with django_assert_max_num_queries(13):
+        client.get(reverse("findings:sessions_xlsx"))
+
+
+def test_response_rows_are_the_same_whatever_the_chunk_size(links, areas, facilitator):
+    survey = generate(links, areas, count=12)
+    table = ResponseTable(survey, language="zh-hans", free_text=True)
+    responses = Response.objects.visible_to(facilitator).filter(instrument=survey)
+    assert list(table.rows(responses, chunk_size=5)) == list(table.rows(responses))
+    assert len(list(table.rows(responses, chunk_size=5))) == 12

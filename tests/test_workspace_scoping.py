@@ -5,8 +5,11 @@ Anonymous and deactivated users are sent to sign in; another organization's obje
 Data of the other organization is always present and never shows in lists or downloads.
 """
 
+import io
 from datetime import date
 
+import openpyxl
+import pyreadstat
 import pytest
 from django.urls import reverse
 
@@ -162,9 +165,13 @@ def list_urls(survey):
         reverse("workspace:session_new"),
         reverse("workspace:responses"),
         reverse("findings:downloads"),
-        reverse("findings:responses_csv") + f"?instrument={survey.code}",
+        reverse("findings:responses_csv") + f"?instrument={survey.code}&scope=all",
+        reverse("findings:responses_xlsx") + f"?instrument={survey.code}&scope=all",
+        reverse("findings:responses_sav") + f"?instrument={survey.code}&scope=all",
         reverse("findings:codebook_csv") + f"?instrument={survey.code}",
+        reverse("findings:codebook_xlsx") + f"?instrument={survey.code}",
         reverse("findings:sessions_csv"),
+        reverse("findings:sessions_xlsx"),
         reverse("findings:results"),
         reverse("findings:crosstab") + "?rows=organization&cols=channel",
         reverse("findings:crosstab_csv") + "?rows=organization&cols=channel",
@@ -179,14 +186,31 @@ def list_urls(survey):
     ]
 
 
+def readable(response, tmp_path):
+    """Every value of a page or a download (CSV, XLSX or .sav) as text."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response["Content-Type"]
+    if kind.startswith("application/vnd.openxmlformats"):
+        workbook = openpyxl.load_workbook(io.BytesIO(body))
+        return " ".join(
+            str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
+        )
+    if kind == "application/x-spss-sav":
+        path = tmp_path / "file.sav"
+        path.write_bytes(body)
+        frame, _meta = pyreadstat.read_sav(str(path))
+        return frame.to_csv()
+    return body.decode("utf-8-sig")
+
+
 @pytest.mark.parametrize("persona", ["staff_a", "manager_a", "staff_b", "manager_b"])
-def test_lists_and_downloads_never_show_the_other_organization(client, world, persona):
+def test_lists_and_downloads_never_show_the_other_organization(client, world, persona, tmp_path):
     client.force_login(world["users"][persona])
     mine, theirs = own_org(persona), "b" if own_org(persona) == "a" else "a"
     for url in list_urls(world["survey"]):
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.content.decode("utf-8-sig")
+        body = readable(response, tmp_path)
         assert f"PLACE-{theirs.upper()}" not in body, url
         assert f"BATCH-{theirs.upper()}" not in body, url
         assert world["objects"][theirs]["link"].token not in body, url
@@ -194,9 +218,8 @@ def test_lists_and_downloads_never_show_the_other_organization(client, world, pe
         assert str(world["objects"][theirs]["session"].pk) not in body, url
     sessions = client.get(reverse("workspace:sessions")).content.decode()
     assert f"PLACE-{mine.upper()}" in sessions
-    responses_csv = reverse("findings:responses_csv") + f"?instrument={world['survey'].code}"
-    csv = client.get(responses_csv).content.decode("utf-8-sig")
-    assert f"BATCH-{mine.upper()}" in csv
+    for url in list_urls(world["survey"])[6:9]:
+        assert f"BATCH-{mine.upper()}" in readable(client.get(url), tmp_path), url
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "deactivated"])
