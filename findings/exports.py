@@ -370,7 +370,20 @@ class ResponseTable:
         return [index for index, column in enumerate(self.columns) if column.kind == TEXT]
 
     def header(self):
-        return [spss_name(c.name) if self.spss else c.name for c in self.columns]
+        if not self.spss:
+            return [c.name for c in self.columns]
+        # SPSS needs unique names: a question coded like a metadata column
+        # ("community_area") gets a suffix.
+        names, seen = [], set()
+        for column in self.columns:
+            name = spss_name(column.name)
+            base, number = name, 2
+            while name in seen:
+                name = f"{base[:60]}_{number}"
+                number += 1
+            seen.add(name)
+            names.append(name)
+        return names
 
     def rows(self, queryset, chunk_size=CHUNK_SIZE):
         """One list per response, oldest first: one query for the responses (a server-side

@@ -540,3 +540,13 @@ def test_correcting_a_paper_text_keeps_its_codings(facilitator, links):
     assert answer.text == "More officers talking with us."
     assert Coding.objects.filter(answer=answer).count() == 2
     assert Coding.objects.get(answer=answer, start=14).needs_review
+
+
+def test_spss_names_stay_unique_when_a_question_shares_a_metadata_name(survey):
+    from findings.exports import ResponseTable
+
+    survey.questions.filter(code="home_area").update(code="community_area")
+    survey.refresh_from_db()
+    names = ResponseTable(survey, language="en", free_text=True, spss=True).header()
+    assert len(names) == len(set(names))
+    assert "community_area" in names and "community_area_2" in names
