@@ -13,6 +13,10 @@ from .presentation import DIMENSIONS
 from .results import Filters
 
 STAFF, PUBLIC = "staff", "public"
+VIEW_CHOICES = [
+    (STAFF, _("Exact counts")),
+    (PUBLIC, _("As the public would see it (small counts hidden)")),
+]
 
 
 class ResultsFilterForm(forms.Form):
@@ -48,13 +52,7 @@ class ResultsFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     view = forms.ChoiceField(
-        label=_("Show"),
-        required=False,
-        choices=[
-            (STAFF, _("Exact counts")),
-            (PUBLIC, _("As the public would see it (small counts hidden)")),
-        ],
-        widget=forms.RadioSelect,
+        label=_("Show"), required=False, choices=VIEW_CHOICES, widget=forms.RadioSelect
     )
 
     def __init__(self, data, *, instruments, organizations, **kwargs):
@@ -324,13 +322,7 @@ class ThemeResultsForm(forms.Form):
         ],
     )
     view = forms.ChoiceField(
-        label=_("Show"),
-        required=False,
-        choices=[
-            (STAFF, _("Exact counts")),
-            (PUBLIC, _("As the public would see it (small counts hidden)")),
-        ],
-        widget=forms.RadioSelect,
+        label=_("Show"), required=False, choices=VIEW_CHOICES, widget=forms.RadioSelect
     )
 
 

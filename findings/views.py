@@ -154,6 +154,22 @@ def sessions_download(request, file_format):
 # --- Results ---------------------------------------------------------------------------
 
 
+def filter_organizations(request):
+    """The CBOs a user may narrow to: every one for the facilitator, else their own (no
+    query: the membership is loaded already)."""
+    if request.user.is_facilitator:
+        return visible_organizations(request.user)
+    return [request.user.membership.organization]
+
+
+def organization_scope(request):
+    """The organizations to name, and the ids to count (None: all) for theme pages."""
+    organizations = filter_organizations(request)
+    if not request.user.is_facilitator:
+        return organizations, [organizations[0].pk]
+    return organizations, None if request.organization is None else [request.organization.pk]
+
+
 def setup_filters(request, form_class=ResultsFilterForm):
     """The instruments and organizations to filter by, and the bound filter form.
 
@@ -166,10 +182,7 @@ def setup_filters(request, form_class=ResultsFilterForm):
     )
     if not instruments:
         raise Http404
-    if request.user.is_facilitator:
-        organizations = visible_organizations(request.user)
-    else:
-        organizations = [request.user.membership.organization]
+    organizations = filter_organizations(request)
     known = {o.slug for o in organizations}
     if any(slug not in known for slug in request.GET.getlist("org")):
         raise Http404
@@ -439,12 +452,7 @@ def themes(request):
     form = ThemeResultsForm(data)
     by = (form.is_valid() and form.cleaned_data["by"]) or "organization"
     public = form.is_valid() and form.cleaned_data["view"] == PUBLIC
-    if request.user.is_facilitator:
-        organizations = visible_organizations(request.user)
-        scope = None if request.organization is None else [request.organization.pk]
-    else:
-        organizations = [request.user.membership.organization]
-        scope = [organizations[0].pk]
+    organizations, scope = organization_scope(request)
     cells, totals, overall = theme_counts(by, scope)
     all_themes = themes_in_tree_order(list(Theme.objects.all()))
     table = theme_table(all_themes, cells, totals, overall, by, organizations, public)
@@ -567,12 +575,7 @@ def codings_csv(request):
     """Every coding of the organizations the user may see (a CBO: its own)."""
     from organizations.models import User
 
-    if request.user.is_facilitator:
-        organizations = visible_organizations(request.user)
-        scope = None if request.organization is None else [request.organization.pk]
-    else:
-        organizations = [request.user.membership.organization]
-        scope = [organizations[0].pk]
+    organizations, scope = organization_scope(request)
     rows = coding_rows(scope)
     themes = dict(Theme.objects.values_list("pk", "code"))
     coders = dict(User.objects.filter(is_active=True).values_list("pk", "email"))
