@@ -7,7 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
 from . import history  # noqa: F401  (registers the codebook history before VersionAdmin looks)
-from .models import DownloadEvent, Theme
+from .models import CodingEvent, DownloadEvent, Theme
 
 
 class MergeForm(forms.Form):
@@ -105,6 +105,26 @@ class DownloadEventAdmin(admin.ModelAdmin):
         return DownloadEvent.objects.visible_to(request.user).select_related(
             "user", "organization", "instrument"
         )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CodingEvent)
+class CodingEventAdmin(admin.ModelAdmin):
+    """The history of codings: readable, never written or removed by hand."""
+
+    list_display = ["at", "by", "action", "theme", "source", "coder", "second"]
+    list_filter = ["action", "second", "theme"]
+    search_fields = ["by__email", "coder__email", "excerpt"]
+    date_hierarchy = "at"
+    list_select_related = ["by", "coder", "theme"]
 
     def has_add_permission(self, request):
         return False

@@ -7,15 +7,17 @@ or "nothing to code" (an ItemMark).
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
+from organizations.models import Area
 from surveys.models import Answer, ListeningSession, PromptNote, Question, Response, SessionQuote
 
-from .models import Coding, ItemMark, Source
+from .models import Coding, CodingEvent, ItemMark, Source
 
 TEXT_TYPES = [Question.Type.SHORT_TEXT, Question.Type.LONG_TEXT]
 
@@ -121,24 +123,39 @@ def next_item(coder, filters, second=False, sample_percent=100, skipped=(), only
                     AND m.note_field = i.field)
                 OR (i.source = 'quote' AND m.quote_id = i.item_id)))"""
         mark_params = [coder.pk, second]
+    coding, area = Coding._meta.db_table, Area._meta.db_table
+    area_column = build_localized_fieldname("name", active).replace("-", "_")
+    # The coder's own codings of the item ride along as JSON (whole-item themes and
+    # excerpts), so reopening a coded text costs no extra query.
     query = f"""
         SELECT i.source, i.item_id, i.text, i.organization_id, i.area_id, i.language,
                i.question_id, COUNT(*) OVER (),
                COALESCE(NULLIF(q.{text_column}, ''), q.text_en),
-               COALESCE(q.{text_column}, '') = ''
+               COALESCE(q.{text_column}, '') = '',
+               COALESCE(NULLIF(ar.{area_column}, ''), ar.name_en, ''),
+               (SELECT json_agg(json_build_array(c.id, c.theme_id, c.start, c."end",
+                                                 c.excerpt, c.needs_review)
+                                ORDER BY c.start, c."end", c.id)
+                FROM {coding} c
+                WHERE c.coder_id = %s AND c.second = %s
+                  AND ((i.source = 'answer' AND c.answer_id = i.item_id)
+                    OR (i.source IN ('summary', 'note') AND c.note_id = i.item_id
+                        AND c.note_field = i.field)
+                    OR (i.source = 'quote' AND c.quote_id = i.item_id)))
         FROM ({sql}) i
         JOIN {question} q ON q.id = i.question_id
+        LEFT JOIN {area} ar ON ar.id = i.area_id
         WHERE {condition} {unfinished}
         ORDER BY i.at, i.source, i.item_id
         LIMIT 1
     """
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *where_params, *mark_params])
+        cursor.execute(query, [coder.pk, second, *params, *where_params, *mark_params])
         row = cursor.fetchone()
     if row is None:
         return None
     (source, item_id, text, organization_id, area_id, language, question_id, left) = row[:8]
-    question_text, fallback = row[8:]
+    question_text, fallback, area_name, codings = row[8:]
     return {
         "question_text": question_text,
         "question_lang": "en" if fallback and active != "en" else None,
@@ -150,6 +167,9 @@ def next_item(coder, filters, second=False, sample_percent=100, skipped=(), only
         "language": language,
         "question_id": question_id,
         "left": left,
+        "area_name": area_name,
+        # [id, theme id, start, end, excerpt, needs review] of this coder's codings
+        "codings": codings or [],
     }
 
 
@@ -170,36 +190,88 @@ def item_text(source, item_id):
     return PromptNote.objects.filter(pk=item_id).values_list(source, flat=True).first()
 
 
-def apply_themes(coder, source, item_id, themes, excerpts=(), *, second=False, nothing=False):
+def apply_themes(
+    coder,
+    source,
+    item_id,
+    themes,
+    excerpts=(),
+    *,
+    second=False,
+    nothing=False,
+    remove=(),
+    by=None,
+    offered=None,
+):
     """Store a coder's decision on an item: the themes on the whole item, excerpts as
     (theme, start, end, text), or "nothing to code"; the item leaves their queue.
 
     The themes given replace this coder's whole-item codings of the item (unticking a theme
-    uncodes it); excerpt codings are added. Repeats store nothing twice (unique constraint).
+    uncodes it) among the `offered` themes (all by default: a retired theme the page did not
+    offer keeps its codings); excerpt codings are added, and those whose ids are in `remove`
+    go. Every
+    coding added or removed is logged in CodingEvent with `by` (the person acting, the
+    coder by default) in the same statement, so the history holds exactly the changes made:
+    a repeated request adds nothing and logs nothing.
     """
     fields = item_fields(source, item_id)
-    # Three statements, each safe to repeat, in an order that converges: if a request dies
-    # half way, the item has no mark yet, stays in the queue, and the coder's next decision
-    # on it sets everything right.
-    Coding.objects.bulk_create(
-        [Coding(theme=theme, coder=coder, second=second, **fields) for theme in themes]
-        + [
-            Coding(
-                theme=theme,
-                coder=coder,
-                second=second,
-                start=start,
-                end=end,
-                excerpt=text,
-                **fields,
+    wanted = [(theme.pk, None, None, "") for theme in themes] + [
+        (theme.pk, start, end, text) for theme, start, end, text in excerpts
+    ]
+    coding, event = Coding._meta.db_table, CodingEvent._meta.db_table
+    item = {
+        Source.ANSWER: "c.answer_id = %(answer_id)s",
+        Source.QUOTE: "c.quote_id = %(quote_id)s",
+    }.get(source, "c.note_id = %(note_id)s AND c.note_field = %(note_field)s")
+    columns = 'answer_id, note_id, note_field, quote_id, theme_id, start, "end", excerpt'
+    # Statements each safe to repeat, in an order that converges: if a request dies half
+    # way, the item has no mark yet, stays in the queue, and the coder's next decision on it
+    # sets everything right.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH wanted AS (
+                SELECT * FROM unnest(%(themes)s::bigint[], %(starts)s::integer[],
+                                     %(ends)s::integer[], %(texts)s::text[])
+                    AS w(theme_id, start, "end", excerpt)
+            ), added AS (
+                INSERT INTO {coding} ({columns}, needs_review, coder_id, second, created_at)
+                SELECT %(answer_id)s, %(note_id)s, %(note_field)s, %(quote_id)s,
+                       w.theme_id, w.start, w."end", w.excerpt, false, %(coder)s, %(second)s,
+                       %(now)s
+                FROM wanted w
+                ON CONFLICT DO NOTHING
+                RETURNING {columns}
+            ), removed AS (
+                DELETE FROM {coding} c
+                WHERE {item} AND c.coder_id = %(coder)s AND c.second = %(second)s
+                  AND ((c.start IS NULL
+                        AND c.theme_id <> ALL(%(whole)s::bigint[])
+                        AND (%(offered)s::bigint[] IS NULL
+                             OR c.theme_id = ANY(%(offered)s::bigint[])))
+                       OR c.id = ANY(%(remove)s::bigint[]))
+                RETURNING {columns.replace("answer_id", "c.answer_id")}
             )
-            for theme, start, end, text in excerpts
-        ],
-        ignore_conflicts=True,
-    )
-    Coding.objects.filter(coder=coder, second=second, start__isnull=True, **fields).exclude(
-        theme__in=themes
-    ).delete()
+            INSERT INTO {event} ({columns}, action, coder_id, by_id, second, at)
+            SELECT *, 'added', %(coder)s, %(by)s, %(second)s, %(now)s FROM added
+            UNION ALL
+            SELECT *, 'removed', %(coder)s, %(by)s, %(second)s, %(now)s FROM removed
+            """,
+            {
+                **fields,
+                "themes": [w[0] for w in wanted],
+                "starts": [w[1] for w in wanted],
+                "ends": [w[2] for w in wanted],
+                "texts": [w[3] for w in wanted],
+                "whole": [theme.pk for theme in themes],
+                "offered": None if offered is None else [theme.pk for theme in offered],
+                "remove": [int(pk) for pk in remove],
+                "coder": coder.pk,
+                "by": (by or coder).pk,
+                "second": second,
+                "now": timezone.now(),
+            },
+        )
     kind = ItemMark.Kind.NOTHING if nothing else ItemMark.Kind.DONE
     ItemMark.objects.bulk_create(
         [ItemMark(coder=coder, second=second, kind=kind, created_at=timezone.now(), **fields)],
@@ -217,3 +289,47 @@ def check_excerpts(source, item_id, text):
         if text[coding.start : coding.end] != coding.excerpt:
             coding.needs_review = True
             coding.save(update_fields=["needs_review"])
+
+
+@dataclass
+class Excerpt:
+    pk: int
+    theme: object
+    start: int
+    end: int
+    excerpt: str
+    needs_review: bool
+
+
+def item_codings(item, themes):
+    """The whole-item theme ids and the excerpts (in text order) of the item's codings that
+    `next_item` brought along; `themes` by id gives the excerpts' themes."""
+    whole = {theme for _pk, theme, start, _e, _x, _r in item["codings"] if start is None}
+    excerpts = [
+        Excerpt(pk, themes[theme], start, end, excerpt, review)
+        for pk, theme, start, end, excerpt, review in item["codings"]
+        if start is not None and theme in themes
+    ]
+    return whole, excerpts
+
+
+def highlighted(text, excerpts):
+    """The text in pieces, each with the names of the excerpt themes that cover it, so a
+    page can mark the coded words: [(piece, [theme names])]."""
+    cuts = sorted({0, len(text)} | {c.start for c in excerpts} | {c.end for c in excerpts})
+    pieces = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        if start >= len(text):
+            break
+        names = [str(c.theme) for c in excerpts if c.start <= start and end <= c.end]
+        pieces.append((text[start:end], names))
+    return pieces
+
+
+def item_history(coder, source, item_id, *, second=False, limit=20):
+    """The latest changes to an item's codings, newest first (one query). A second coder
+    sees only their own, as they never see the first coding."""
+    events = CodingEvent.objects.filter(second=second, **item_fields(source, item_id))
+    if second:
+        events = events.filter(coder=coder)
+    return list(events.select_related("theme", "by")[:limit])

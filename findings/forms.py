@@ -275,6 +275,8 @@ class CodingForm(forms.Form):
         label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple
     )
     excerpt = forms.MultipleChoiceField(required=False)
+    # Excerpt codings to remove (their ids): the coder unticks them on the page.
+    remove = forms.TypedMultipleChoiceField(required=False, coerce=int)
     action = forms.ChoiceField(choices=[("save", "save"), ("nothing", "nothing"), ("skip", "skip")])
 
     def __init__(self, data=None, *, themes, **kwargs):
@@ -304,6 +306,12 @@ class CodingForm(forms.Form):
         self.fields["excerpt"].choices = (
             [(v, v) for v in self.data.getlist("excerpt")] if hasattr(self.data, "getlist") else []
         )
+        # Ids of this coder's excerpts on the item: apply_themes removes only those.
+        self.fields["remove"].choices = [
+            (v, v)
+            for v in (self.data.getlist("remove") if hasattr(self.data, "getlist") else [])
+            if v.isascii() and v.isdigit() and len(v) < 19
+        ]
         super()._clean_fields()
 
     def chosen_themes(self):

@@ -365,3 +365,50 @@ class DownloadEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind}.{self.file_format}"
+
+
+class CodingEvent(ItemFields):
+    """The history of codings: each coding added to or removed from an item, by whom and
+    when. Written in the same statement as the change itself (`coding.apply_themes`), so
+    the history is exactly what happened, a double click included (it stores nothing twice
+    and logs nothing twice)."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        REMOVED = "removed", _("Removed")
+
+    action = models.CharField(_("change"), max_length=10, choices=Action.choices)
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.PositiveIntegerField(_("start"), null=True, blank=True)
+    end = models.PositiveIntegerField(_("end"), null=True, blank=True)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coder"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    second = models.BooleanField(_("second coding"), default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("coding change")
+        verbose_name_plural = _("coding changes")
+        constraints = [ItemFields.one_item("codingevent_one_item")]
+        indexes = [
+            models.Index(fields=["answer", "-at"], name="codingevent_answer"),
+            models.Index(fields=["note", "-at"], name="codingevent_note"),
+            models.Index(fields=["quote", "-at"], name="codingevent_quote"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.theme_id}"

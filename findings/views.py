@@ -17,7 +17,14 @@ from surveys.models import Instrument, ListeningSession
 
 from . import codebook, exports
 from .agreement import FLAG_BELOW, agreement
-from .coding import apply_themes, item_text, next_item
+from .coding import (
+    apply_themes,
+    highlighted,
+    item_codings,
+    item_history,
+    item_text,
+    next_item,
+)
 from .forms import (
     PUBLIC,
     STAFF,
@@ -381,14 +388,20 @@ def coding(request):
                 source,
                 item_id,
                 [] if action == "nothing" else form.chosen_themes(),
-                excerpts,
+                [] if action == "nothing" else excerpts,
                 second=second,
                 nothing=action == "nothing",
+                remove=form.cleaned_data["remove"],
+                offered=themes,
             )
         except IntegrityError:
             raise Http404 from None  # no such item
         done = "nothing" if action == "nothing" else "coded"
-        return redirect(f"{reverse('findings:coding')}?{query}&done={done}".replace("?&", "?"))
+        return redirect(
+            f"{reverse('findings:coding')}?{query}&done={done}&previous={source}:{item_id}".replace(
+                "?&", "?"
+            )
+        )
     instruments = list(Instrument.objects.order_by("kind", "-created_at").only("pk", "title"))
     organizations = visible_organizations(request.user)
     filters_form = QueueFilterForm(
@@ -412,23 +425,41 @@ def coding(request):
         "item": item,
         "second": second,
         "done": request.GET.get("done"),
-        "query": querystring_without(request, ("done", "item")),
+        "query": querystring_without(request, ("done", "item", "previous")),
+        "previous": previous_item(request.GET.get("previous")),
     }
     if item:
+        by_id = {t.pk: t for t in themes}
+        if any(coding[1] not in by_id for coding in item["codings"]):
+            by_id = {t.pk: t for t in Theme.objects.all()}  # a retired theme's excerpt
+        whole, excerpts = item_codings(item, by_id)
         names = {o.pk: o.name for o in organizations}
-        areas = {a.pk: a.name for a in community_areas()}
         context.update(
             {
                 "form": CodingForm(
                     initial={"source": item["source"], "item": item["id"]}, themes=themes
                 ),
+                "coded": whole,
+                "excerpts": excerpts,
+                "pieces": highlighted(item["text"] or "", excerpts),
+                # The history when a coded text is reopened (a fresh one has none of its own).
+                "history": item_history(request.user, item["source"], item["id"], second=second)
+                if only or item["codings"]
+                else [],
                 "source_label": Source(item["source"]).label,
                 "organization_name": names.get(item["organization_id"], ""),
-                "area_name": areas.get(item["area_id"], ""),
+                "area_name": item["area_name"],
                 "language_name": language_name(item["language"]) if item["language"] else "",
             }
         )
     return render(request, "findings/coding.html", context)
+
+
+def previous_item(value):
+    """The text just coded ("source:id" in the address), so the coder can go back to it."""
+    source, _colon, item = (value or "").partition(":")
+    item = as_int(item)
+    return {"source": source, "id": item} if source in Source.values and item else None
 
 
 def as_int(value):

@@ -88,6 +88,9 @@ def test_facilitator_codes_ten_texts_by_keyboard(live_server, new_page, facilita
         [start, start + len("street lights")],
     )
     page.get_by_role("button", name="Code the selection as Lighting").click()
+    # The chosen words are marked in the text at once, which reads the same.
+    assert page.locator("#coding-text mark").inner_text() == "street lights"
+    assert page.locator("#coding-text").inner_text() == coding_data[10].text
     page.get_by_role("button", name="Save and next").click()
     page.wait_for_function(
         "(text) => document.querySelector('#coding-text').innerText !== text",
@@ -95,6 +98,17 @@ def test_facilitator_codes_ten_texts_by_keyboard(live_server, new_page, facilita
     )
     excerpt = Coding.objects.get(answer=coding_data[10], start__isnull=False)
     assert (excerpt.theme_id, excerpt.excerpt) == (themes["light"].pk, "street lights")
+
+    # Back to that text: the excerpt is highlighted; unticking it removes the highlight,
+    # and saving uncodes it.
+    page.get_by_role("link", name="Change the text you just coded").click()
+    assert page.locator("#coding-text mark").inner_text() == "street lights"
+    page.get_by_role("checkbox", name="Remove").check()
+    assert page.locator("#coding-text mark").count() == 0
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Save and next").click()
+    page.wait_for_load_state()
+    assert not Coding.objects.filter(answer=coding_data[10], start__isnull=False).exists()
     problems.assert_clean()
 
 

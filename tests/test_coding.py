@@ -11,8 +11,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from findings.coding import apply_themes, next_item
-from findings.models import Coding, ItemMark, Theme
+from findings.coding import apply_themes, highlighted, next_item
+from findings.models import Coding, CodingEvent, ItemMark, Theme
 from findings.theme_results import theme_counts
 from surveys.models import ListeningSession, PromptNote, SessionQuote
 
@@ -104,6 +104,112 @@ def test_unticking_a_theme_uncodes_it(client, facilitator, texts):
     post_coding(client, texts[0], themes[1:2], query=f"?source=answer&item={texts[0].pk}")
     assert list(Coding.objects.filter(answer=texts[0]).values_list("theme_id", flat=True)) == [
         themes[1].pk
+    ]
+
+
+def test_every_coding_change_is_in_the_history_once(client, facilitator, manager_a, texts):
+    client.force_login(facilitator)
+    themes = make_themes()
+    answer = texts[0]  # "More officers walking the block."
+    again = f"?source=answer&item={answer.pk}"
+    post_coding(client, answer, themes[:2])
+    post_coding(client, answer, themes[:2], query=again)  # a double click: no change
+    post_coding(client, answer, themes[1:2], excerpts=[f"{themes[2].pk}:14:21"], query=again)
+    excerpt = Coding.objects.get(answer=answer, start=14)
+    client.post(
+        CODING + again,
+        {
+            "source": "answer",
+            "item": answer.pk,
+            "themes": [themes[1].pk],
+            "remove": [excerpt.pk],
+            "action": "save",
+        },
+    )
+    events = CodingEvent.objects.filter(answer=answer).order_by("pk")
+    assert [(e.action, e.theme_id, e.start, e.excerpt, e.by_id) for e in events] == [
+        ("added", themes[0].pk, None, "", facilitator.pk),
+        ("added", themes[1].pk, None, "", facilitator.pk),
+        ("added", themes[2].pk, 14, "walking", facilitator.pk),
+        ("removed", themes[0].pk, None, "", facilitator.pk),
+        ("removed", themes[2].pk, 14, "walking", facilitator.pk),
+    ]
+    assert list(Coding.objects.filter(answer=answer).values_list("theme_id", flat=True)) == [
+        themes[1].pk
+    ]
+    # Another coder's excerpt id cannot be removed through this coder's form.
+    apply_themes(manager_a, "answer", answer.pk, [], [(themes[0], 0, 4, "More")])
+    other = Coding.objects.get(answer=answer, coder=manager_a)
+    client.post(
+        CODING + again,
+        {
+            "source": "answer",
+            "item": answer.pk,
+            "themes": [themes[1].pk],
+            "remove": [other.pk],
+            "action": "save",
+        },
+    )
+    assert Coding.objects.filter(pk=other.pk).exists()
+
+
+def test_reopening_a_coded_text_shows_its_themes_excerpts_and_history(client, facilitator, texts):
+    client.force_login(facilitator)
+    themes = make_themes()
+    answer = texts[0]  # "More officers walking the block."
+    saved = post_coding(client, answer, themes[:1], excerpts=[f"{themes[1].pk}:14:21"])
+    assert f"previous=answer:{answer.pk}" in saved["Location"]
+    next_page = client.get(saved["Location"])
+    assert f"source=answer&amp;item={answer.pk}" in next_page.content.decode()
+    page = client.get(CODING + f"?source=answer&item={answer.pk}")
+    html = page.content.decode()
+    assert page.context["coded"] == {themes[0].pk}
+    assert (
+        f'value="{themes[0].pk}" id="theme-{themes[0].pk}" data-theme-name="{themes[0].name}" checked'
+        in html
+    )
+    assert (
+        f'value="{themes[1].pk}" id="theme-{themes[1].pk}" data-theme-name="{themes[1].name}">'
+        in html
+    )
+    # The excerpt is marked in the text, and listed with a way to remove it.
+    assert f'More officers <mark title="{themes[1].name}">walking</mark> the block.' in html
+    excerpt = Coding.objects.get(answer=answer, start=14)
+    assert f'name="remove" value="{excerpt.pk}"' in html
+    history = page.context["history"]
+    assert {(e.action, e.theme_id) for e in history} == {
+        ("added", themes[0].pk),
+        ("added", themes[1].pk),
+    }
+
+
+def test_saving_a_reopened_text_keeps_the_codings_of_a_retired_theme(client, facilitator, texts):
+    client.force_login(facilitator)
+    themes = make_themes()
+    answer = texts[0]
+    post_coding(client, answer, themes[:2])
+    Theme.objects.filter(pk=themes[0].pk).update(retired=True)
+    # The page no longer offers the retired theme; saving what it shows keeps its coding.
+    post_coding(client, answer, themes[1:2], query=f"?source=answer&item={answer.pk}")
+    assert set(Coding.objects.filter(answer=answer).values_list("theme_id", flat=True)) == {
+        themes[0].pk,
+        themes[1].pk,
+    }
+
+
+def test_highlighted_pieces_cover_the_text_once():
+    class Excerpt:
+        def __init__(self, start, end, theme):
+            self.start, self.end, self.theme = start, end, theme
+
+    pieces = highlighted("abcdefghij", [Excerpt(2, 6, "x"), Excerpt(4, 8, "y")])
+    assert "".join(p for p, _n in pieces) == "abcdefghij"
+    assert pieces == [
+        ("ab", []),
+        ("cd", ["x"]),
+        ("ef", ["x", "y"]),
+        ("gh", ["y"]),
+        ("ij", []),
     ]
 
 
@@ -398,8 +504,13 @@ def test_queue_and_applying_take_at_most_8_queries(
         page = client.get(CODING)
     assert page.context["item"]["id"] == answers[0].pk
     with django_assert_max_num_queries(8):
-        post_coding(client, answers[0], made[:2])
-    assert Coding.objects.count() == 2
+        post_coding(client, answers[0], made[:2], excerpts=[f"{made[0].pk}:0:4"])
+    assert Coding.objects.count() == 3
+    # Reopening the coded text, with its codings, excerpt and history: 8 as well.
+    with django_assert_max_num_queries(8):
+        page = client.get(CODING + f"?source=answer&item={answers[0].pk}")
+    assert page.context["coded"] == {made[0].pk, made[1].pk}
+    assert len(page.context["excerpts"]) == 1 and len(page.context["history"]) == 3
 
 
 def test_theme_page_query_count_does_not_grow(

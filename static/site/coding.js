@@ -94,6 +94,43 @@
     return end > start ? { start: start, end: end, words: range.toString() } : null;
   }
 
+  // Highlights: the coded excerpts (stored ones not ticked for removal, and new ones) are
+  // marked in the text. The text is rebuilt from its characters, so offsets never drift.
+  var original = text.textContent;
+  function paint() {
+    var ranges = Array.prototype.slice.call(list.querySelectorAll("li[data-start]"))
+      .filter(function (li) {
+        var removal = li.querySelector('input[name="remove"]');
+        return !(removal && removal.checked);
+      })
+      .map(function (li) {
+        return { start: Number(li.dataset.start), end: Number(li.dataset.end), name: li.dataset.themeName };
+      });
+    var cuts = [0, original.length];
+    ranges.forEach(function (r) { cuts.push(r.start, r.end); });
+    cuts = cuts.filter(function (c, i) { return cuts.indexOf(c) === i && c <= original.length; })
+      .sort(function (a, b) { return a - b; });
+    var fragment = document.createDocumentFragment();
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var piece = original.slice(cuts[i], cuts[i + 1]);
+      var names = ranges.filter(function (r) { return r.start <= cuts[i] && cuts[i + 1] <= r.end; })
+        .map(function (r) { return r.name; });
+      if (names.length) {
+        var mark = document.createElement("mark");
+        mark.title = names.join(", ");
+        mark.textContent = piece;
+        fragment.appendChild(mark);
+      } else {
+        fragment.appendChild(document.createTextNode(piece));
+      }
+    }
+    text.textContent = "";
+    text.appendChild(fragment);
+  }
+  list.addEventListener("change", function (event) {
+    if (event.target.name === "remove") paint();
+  });
+
   var current = null;
   document.addEventListener("selectionchange", function () {
     current = selectedRange();
@@ -111,16 +148,21 @@
       input.value = theme + ":" + current.start + ":" + current.end;
       form.appendChild(input);
       var item = document.createElement("li");
+      item.dataset.start = current.start;
+      item.dataset.end = current.end;
+      item.dataset.themeName = name;
       item.textContent = "“" + current.words + "” — " + name + " ";
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn btn-sm btn-link";
       remove.textContent = "×";
       remove.setAttribute("aria-label", name + ": " + current.words);
-      remove.addEventListener("click", function () { input.remove(); item.remove(); });
+      remove.addEventListener("click", function () { input.remove(); item.remove(); paint(); });
       item.appendChild(remove);
       list.appendChild(item);
       say(name + ": “" + current.words + "”");
+      window.getSelection().removeAllRanges();
+      paint();
     });
   });
 })();
