@@ -2,14 +2,19 @@
 description in each offered language) and a REFI-QDA codebook (.qdc), the open exchange
 format of Atlas.ti, NVivo, MAXQDA, QualCoder and Taguette."""
 
+import csv
+import io
 import uuid
 from xml.etree import ElementTree
+from zipfile import BadZipFile
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
+from openpyxl import load_workbook
 
-from .exports import csv_writer
+from .exports import FORMULA_FIRST, csv_writer, rows_xlsx
 from .models import Theme
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -26,10 +31,10 @@ def columns():
     )
 
 
-def write_csv(response, themes):
-    writer = csv_writer(response)
+def rows(themes):
+    """The header, then one row per theme: the layout of the CSV and XLSX codebooks."""
     header = columns()
-    writer.writerow(header)
+    yield header
     for theme in themes:
         row = {
             "code": theme.code,
@@ -40,7 +45,57 @@ def write_csv(response, themes):
         }
         for column in header[5:]:
             row[column] = getattr(theme, column) or ""
-        writer.writerow([row[column] for column in header])
+        yield [row[column] for column in header]
+
+
+def write_csv(response, themes):
+    writer = csv_writer(response)
+    for row in rows(themes):
+        writer.writerow(row)
+
+
+def xlsx(themes):
+    return rows_xlsx("codebook-themes.xlsx", _("Codebook"), rows(themes))
+
+
+def read_records(upload):
+    """(column names, rows as dicts of text) from an uploaded CSV (UTF-8) or XLSX (its first
+    sheet); None when the file is neither. The apostrophe our CSV puts before a cell that
+    would start a formula is taken off again."""
+    head = upload.read(4)
+    upload.seek(0)
+    if head == b"PK\x03\x04":
+        try:
+            workbook = load_workbook(upload, read_only=True, data_only=True)
+        except (BadZipFile, KeyError, ValueError, OSError):
+            return None
+        sheet = workbook.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = [str(v).strip() if v is not None else "" for v in next(values, ())]
+        records = [
+            {
+                name: "" if value is None else str(value)
+                for name, value in zip(header, row, strict=False)
+            }
+            for row in values
+            if any(value not in (None, "") for value in row)
+        ]
+        workbook.close()
+        return header, records
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    reader = csv.DictReader(io.StringIO(text))
+    records = [
+        {
+            key: value[1:] if value and value[0] == "'" and value[1:2] in FORMULA_FIRST else value
+            for key, value in record.items()
+            if isinstance(value, str)
+        }
+        for record in reader
+    ]
+    return reader.fieldnames, records
 
 
 def guid(theme):

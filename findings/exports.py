@@ -794,24 +794,21 @@ def crosstab_rows(response, table):
     writer.writerow([str(_("Total")), *values([*table["footer"], table["total"]])])
 
 
-def codings_csv(rows, themes, organizations, areas, coders):
-    """One row per coding: the item, where it comes from and the theme (codes, not text)."""
-    response = csv_response("codings.csv")
-    writer = csv_writer(response)
-    writer.writerow(
-        [
-            "item",
-            "source",
-            "organization",
-            "community_area",
-            "language",
-            "theme",
-            "start",
-            "end",
-            "coder",
-            "round",
-        ]
-    )
+def coding_table(rows, themes, organizations, areas, coders):
+    """The header, then one row per coding: the item, where it comes from and the theme
+    (codes, not text)."""
+    yield [
+        "item",
+        "source",
+        "organization",
+        "community_area",
+        "language",
+        "theme",
+        "start",
+        "end",
+        "coder",
+        "round",
+    ]
     for (
         _pk,
         source,
@@ -825,18 +822,27 @@ def codings_csv(rows, themes, organizations, areas, coders):
         coder_id,
         second,
     ) in rows:
-        writer.writerow(
-            [
-                f"{source}:{item}",
-                source,
-                organizations.get(organization_id, ""),
-                areas.get(area_id, ""),
-                language,
-                themes.get(theme_id, ""),
-                Number("" if start is None else start),
-                Number("" if end is None else end),
-                coders.get(coder_id, ""),
-                "second" if second else "first",
-            ]
-        )
+        yield [
+            f"{source}:{item}",
+            source,
+            organizations.get(organization_id, ""),
+            areas.get(area_id, ""),
+            language,
+            themes.get(theme_id, ""),
+            start,
+            end,
+            coders.get(coder_id, ""),
+            "second" if second else "first",
+        ]
+
+
+def codings_csv(*args):
+    response = csv_response("codings.csv")
+    writer = csv_writer(response)
+    for row in coding_table(*args):
+        writer.writerow(row)
     return response
+
+
+def codings_xlsx(*args):
+    return rows_xlsx("codings.xlsx", _("Codings"), coding_table(*args))

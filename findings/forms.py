@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -336,36 +338,32 @@ class ThemeResultsForm(forms.Form):
 
 class CodebookImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Codebook file (CSV)"),
+        label=_("Codebook file (CSV or XLSX)"),
         help_text=_("The layout of the codebook download: one theme per row, codes as the key."),
     )
 
     def clean_file(self):
-        import csv
-        import io
-
         from django.core.validators import validate_slug
 
-        from .codebook import columns
+        from .codebook import columns, read_records
 
         upload = self.cleaned_data["file"]
         if upload.size > 2_000_000:
             raise forms.ValidationError(_("The file is too large (at most 2 MB)."))
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("Save the file as CSV in UTF-8 and try again.")) from None
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or not {"code", "parent"} <= set(reader.fieldnames):
+        records = read_records(upload)
+        if records is None:
+            raise forms.ValidationError(
+                _("Save the file as CSV in UTF-8 or as an Excel workbook (.xlsx) and try again.")
+            )
+        fieldnames, reader = records
+        if not fieldnames or not {"code", "parent"} <= set(fieldnames):
             raise forms.ValidationError(
                 _("The first row must name the columns, with code and parent.")
             )
         known = set(columns())
         rows, problems, codes = [], [], set()
         for number, raw in enumerate(reader, start=2):
-            row = {
-                key: (value or "").strip().lstrip("'") for key, value in raw.items() if key in known
-            }
+            row = {key: (value or "").strip() for key, value in raw.items() if key in known}
             try:
                 validate_slug(row.get("code", ""))
             except forms.ValidationError:
@@ -377,6 +375,11 @@ class CodebookImportForm(forms.Form):
             if "order" in row:
                 parsed["order"] = int(row["order"]) if row["order"].isdigit() else 0
             if "colour" in row:
+                if row["colour"] and not re.fullmatch(r"#[0-9a-fA-F]{6}", row["colour"]):
+                    problems.append(
+                        _("Row %(row)s: the colour must look like #1f77b4.") % {"row": number}
+                    )
+                    continue
                 parsed["colour"] = row["colour"]
             if "retired" in row:
                 parsed["retired"] = row["retired"].lower() in {"yes", "true", "1"}

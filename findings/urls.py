@@ -54,8 +54,12 @@ urlpatterns = [
     path("coding/agreement/", views.agreement_page, name="agreement"),
     path("themes/", views.themes, name="themes"),
     path("themes/codebook.csv", views.codebook_export, {"kind": "csv"}, name="codebook_themes_csv"),
+    path(
+        "themes/codebook.xlsx", views.codebook_export, {"kind": "xlsx"}, name="codebook_themes_xlsx"
+    ),
     path("themes/codebook.qdc", views.codebook_export, {"kind": "qdc"}, name="codebook_qdc"),
     path("themes/import/", views.codebook_import, name="codebook_import"),
-    path("themes/codings.csv", views.codings_csv, name="codings_csv"),
+    path("themes/codings.csv", views.codings_download, {"kind": "csv"}, name="codings_csv"),
+    path("themes/codings.xlsx", views.codings_download, {"kind": "xlsx"}, name="codings_xlsx"),
     path("themes/<slug:code>/quotes/", views.theme_quotes, name="theme_quotes"),
 ]

@@ -519,6 +519,8 @@ def codebook_export(request, kind):
         response = HttpResponse(codebook.qdc(themes), content_type="application/xml")
         response["Content-Disposition"] = 'attachment; filename="codebook.qdc"'
         return response
+    if kind == "xlsx":
+        return codebook.xlsx(themes)
     response = exports.csv_response("codebook-themes.csv")
     codebook.write_csv(response, themes)
     return response
@@ -602,8 +604,9 @@ def item_key(answer_id, note_id, note_field, quote_id):
 
 
 @workspace_view
-def codings_csv(request):
-    """Every coding of the organizations the user may see (a CBO: its own)."""
+def codings_download(request, kind):
+    """Every coding of the organizations the user may see (a CBO: its own), as CSV or
+    XLSX."""
     from organizations.models import User
 
     organizations, scope = organization_scope(request)
@@ -612,7 +615,7 @@ def codings_csv(request):
     coders = dict(User.objects.filter(is_active=True).values_list("pk", "email"))
     if not request.user.is_facilitator:
         coders = {}  # a CBO sees what was coded, not who on the facilitator's staff coded it
-    return exports.codings_csv(
+    return (exports.codings_xlsx if kind == "xlsx" else exports.codings_csv)(
         rows,
         themes,
         {o.pk: o.name for o in organizations},

@@ -5,6 +5,7 @@ import csv
 import io
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -328,6 +329,51 @@ def test_codebook_csv_round_trips_through_import(client, facilitator):
     assert (new.parent.code, new.colour, new.name_es) == ("trust", "#1f77b4", "Nuevo")
 
 
+def test_codebook_xlsx_round_trips_through_import(client, facilitator):
+    client.force_login(facilitator)
+    make_themes()
+    Theme.objects.filter(code="theme-1").update(name_zh_hans="=信任", colour="#112233")
+    download = client.get(reverse("findings:codebook_themes_xlsx"))
+    body = b"".join(download.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert [(r["code"], r["parent"], r["order"]) for r in records] == [
+        ("trust", None, 0),
+        ("theme-1", "trust", 1),
+        ("theme-2", "trust", 2),
+    ]
+    # Text that looks like a formula is a text cell, never a formula, and keeps its words.
+    assert records[1]["name_zh_hans"] == "=信任"
+    assert sheet.cell(row=3, column=header.index("name_zh_hans") + 1).data_type == "s"
+    # Edit the workbook as an analyst would, and import it again.
+    sheet.cell(row=4, column=header.index("name_en") + 1, value="Second theme")
+    sheet.append(["new-one", "trust", 9, "#1f77b4", "no", "New", "Nuevo", "新"])
+    edited = io.BytesIO()
+    sheet.parent.save(edited)
+    upload = SimpleUploadedFile("codebook.xlsx", edited.getvalue(), "application/octet-stream")
+    answer = client.post(reverse("findings:codebook_import"), {"file": upload})
+    assert answer.status_code == 302
+    assert Theme.objects.get(code="theme-2").name_en == "Second theme"
+    assert Theme.objects.get(code="theme-1").name_zh_hans == "=信任"
+    new = Theme.objects.get(code="new-one")
+    assert (new.parent.code, new.colour, new.name_es, new.order) == ("trust", "#1f77b4", "Nuevo", 9)
+
+
+def test_codebook_import_refuses_what_is_neither_csv_nor_xlsx_and_a_bad_colour(client, facilitator):
+    client.force_login(facilitator)
+    upload = SimpleUploadedFile("codebook.xlsx", b"PK\x03\x04 broken", "application/zip")
+    page = client.post(reverse("findings:codebook_import"), {"file": upload})
+    assert "Save the file as CSV in UTF-8 or as an Excel workbook (.xlsx)" in page.content.decode()
+    upload = SimpleUploadedFile(
+        "codebook.csv", b"code,parent,colour\nok,,red;background:url(x)\n", "text/csv"
+    )
+    page = client.post(reverse("findings:codebook_import"), {"file": upload})
+    assert "Row 2: the colour must look like #1f77b4." in page.content.decode()
+    assert not Theme.objects.exists()
+
+
 def test_codebook_import_refuses_an_unknown_parent_with_its_row(client, facilitator):
     client.force_login(facilitator)
     upload = SimpleUploadedFile(
@@ -444,6 +490,7 @@ def test_theme_counts_in_public_view_hide_small_counts(client, facilitator, text
         CODING,
         reverse("findings:agreement"),
         reverse("findings:codebook_themes_csv"),
+        reverse("findings:codebook_themes_xlsx"),
         reverse("findings:codebook_qdc"),
         reverse("findings:codebook_import"),
     ],
@@ -575,6 +622,12 @@ def test_codings_download_lists_each_coding_of_the_users_organizations(
         )
     )
     assert len(rows) == 4 and rows[1][8] == facilitator.email
+    # The same table as XLSX, numbers as numbers.
+    download = client.get(reverse("findings:codings_xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    cells = [["" if c.value is None else c.value for c in row] for row in sheet.iter_rows()]
+    assert [[str(value) for value in row] for row in cells] == rows
+    assert cells[2][6:8] == [5, 13]
 
 
 # --- Starred quotes ----------------------------------------------------------------------

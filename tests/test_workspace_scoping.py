@@ -178,6 +178,7 @@ def list_urls(survey):
         reverse("findings:themes"),
         reverse("findings:themes") + "?by=source",
         reverse("findings:codings_csv"),
+        reverse("findings:codings_xlsx"),
         reverse("workspace:paper"),
         reverse("workspace:paper_batches"),
         reverse("workspace:paper_print", args=[survey.code, "en"]),
