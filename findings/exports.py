@@ -35,6 +35,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from organizations.models import Area
 from surveys.models import Answer, Question, SessionQuote
 
+from .models import Coding
+
 CHICAGO = ZoneInfo(settings.TIME_ZONE)
 
 
@@ -264,9 +266,18 @@ class ResponseTable:
     """
 
     def __init__(
-        self, instrument, *, language, multiple=BOTH, free_text=False, spss=False, csv=False
+        self,
+        instrument,
+        *,
+        language,
+        multiple=BOTH,
+        free_text=False,
+        spss=False,
+        csv=False,
+        themes=(),
     ):
         self.instrument = instrument
+        self.themes = list(themes)
         self.language = language
         self.spss = spss
         self.label_language = settings.LANGUAGE_CODE if language == CODES else language
@@ -342,6 +353,14 @@ class ResponseTable:
                         TEXT,
                     )
                 self.plans[question.pk] = plan
+            # Themes: 1 when the first coder gave the theme to any of the response's texts.
+            theme_values = {0: _("Not coded"), 1: _("Coded")}
+            self.theme_columns = {
+                theme.pk: self.add(
+                    f"theme__{theme.code}", f"{_('Theme')}: {theme.name}", FLAG, theme_values
+                )
+                for theme in self.themes
+            }
         # Scratch cells go after the last column.
         self.scratch = len(scratch)
         width = len(self.columns)
@@ -410,11 +429,18 @@ class ResponseTable:
         """
         plans, fast, areas = self.plans, self.fast, self.area_names()
         multiples = [plan for plan in plans.values() if plan.kind == Question.Type.MULTIPLE]
+        theme_columns = self.theme_columns
+        coded = self.coded_themes() if theme_columns else {}
         while chunk := list(islice(responses, chunk_size)):
             cells = {}
             for response in chunk:
                 row = [None] * full
                 row[:meta] = self.meta(response)
+                if theme_columns:
+                    for column in theme_columns.values():
+                        row[column] = 0
+                    for theme_id in coded.get(row[0], ()):
+                        row[theme_columns[theme_id]] = 1
                 cells[row[0]] = row
             with connection.cursor() as cursor:
                 cursor.execute(sql, [list(cells)])
@@ -460,6 +486,25 @@ class ResponseTable:
                     if plan.column is not None:
                         row[plan.column] = "; ".join(plan.joined[index] for index in chosen)
                 yield row[:width] if full > width else row
+
+    def coded_themes(self):
+        """{response id: theme ids} of the first coder's codings of the instrument's
+        answers: one query, as big as the coding, never as the responses."""
+        coding, answer = Coding._meta.db_table, Answer._meta.db_table
+        question = Question._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT a.response_id::text, array_agg(DISTINCT c.theme_id)
+                FROM {coding} c
+                JOIN {answer} a ON a.id = c.answer_id
+                JOIN {question} q ON q.id = a.question_id
+                WHERE NOT c.second AND q.instrument_id = %s AND c.theme_id = ANY(%s)
+                GROUP BY a.response_id
+                """,
+                [self.instrument.pk, list(self.theme_columns)],
+            )
+            return dict(cursor.fetchall())
 
     def area_names(self):
         """Community areas by id: few rows, read once."""
@@ -510,7 +555,7 @@ def responses_xlsx(table, queryset, about):
     the response and the number of data rows."""
     workbook = new_workbook()
     count = fill_sheet(workbook, _("Data"), _with_header(table.header(), table.rows(queryset)))
-    fill_sheet(workbook, _("Codebook"), codebook_rows(table.instrument))
+    fill_sheet(workbook, _("Codebook"), codebook_rows(table.instrument, table.themes))
     fill_sheet(workbook, _("About this file"), [*about, [_("Rows"), count]])
     filename = responses_filename(table.instrument, table.language, "xlsx")
     return workbook_response(workbook, filename), count
@@ -585,9 +630,10 @@ def document_lines(lines, limit=80):
 # --- Codebook --------------------------------------------------------------------------
 
 
-def codebook_rows(instrument):
+def codebook_rows(instrument, themes=()):
     """Every variable of the downloads: its code, type and wording in each offered language,
-    and every choice with its code, rating value, SPSS value and label in each language."""
+    and every choice with its code, rating value, SPSS value and label in each language;
+    then the theme columns, when the file has them."""
     questions = instrument.cached_questions()
     by_id = {q.pk: q for q in questions}
     languages = instrument.offered_languages or [settings.LANGUAGE_CODE]
@@ -668,6 +714,10 @@ def codebook_rows(instrument):
                 ] + wording((question, "text"), (choice, "label"))
     for code, label in Answer.Special.choices:
         yield ["", "", "special", "", "", code, "", SPECIAL_VALUES[code]] + wording(label)
+    for theme in themes:
+        yield [f"theme__{theme.code}", "", "theme", "", "", "", "0/1", ""] + wording(
+            (theme, "name")
+        )
 
 
 def codebook_csv(instrument):

@@ -140,6 +140,15 @@ class DownloadForm(ResultsFilterForm):
         ),
     )
 
+    themes = forms.BooleanField(
+        label=_("Add a 0/1 column per theme of the coding (theme__code)"),
+        required=False,
+        help_text=_(
+            "1 when a coder gave the theme to any of the response’s texts (first coding "
+            "only); 0 otherwise."
+        ),
+    )
+
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
         del self.fields["view"]
@@ -188,6 +197,9 @@ class DownloadForm(ResultsFilterForm):
             )
         pairs.append(
             (str(_("Free text")), str(_("Included") if data["free_text"] else _("Left out")))
+        )
+        pairs.append(
+            (str(_("Theme columns")), str(_("Included") if data["themes"] else _("Left out")))
         )
         return pairs
 

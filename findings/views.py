@@ -118,6 +118,7 @@ def responses_download(request, file_format):
         free_text=options["free_text"],
         spss=file_format == "sav",
         csv=file_format == "csv",
+        themes=themes_in_tree_order(list(Theme.objects.all())) if options["themes"] else (),
     )
     queryset = responses_for(request.user, filters)
     if file_format == "csv":

@@ -523,6 +523,72 @@ def test_sav_round_trip_has_every_value_and_label(client, facilitator, links, ar
         assert meta.variable_value_labels["trust"][992] == str(Answer.Special.PREFER_NOT.label)
 
 
+@pytest.mark.parametrize("seed", [3, 11])
+def test_theme_columns_match_the_coding_in_every_format(
+    client, facilitator, manager_a, links, areas, tmp_path, seed
+):
+    """Theme columns against a plain-Python recomputation from the stored codings: a
+    response has 1 for a theme when the first coder gave it to any of its texts (a whole
+    text or an excerpt); a second coder's codings never count."""
+    from findings.coding import apply_themes
+    from findings.models import Coding, Theme
+
+    survey = generate(links, areas, seed=seed)
+    rng = random.Random(seed)
+    parent = Theme.objects.create(code="trust", name_en="Trust", name_zh_hans="信任")
+    child = Theme.objects.create(code="foot-patrol", name_en="Patrols", parent=parent, order=1)
+    retired = Theme.objects.create(code="old", name_en="Old", retired=True, order=2)
+    themes = [parent, child, retired]
+    texts = Answer.objects.filter(response__instrument=survey).exclude(text="")
+    for item in texts:
+        chosen = [t for t in themes if rng.random() < 0.3]
+        excerpts = [(child, 0, 1, item.text[:1])] if rng.random() < 0.2 else []
+        apply_themes(facilitator, "answer", item.pk, chosen, excerpts)
+        if rng.random() < 0.3:
+            apply_themes(manager_a, "answer", item.pk, [retired], second=True)
+    expected = {}
+    for coding in Coding.objects.filter(second=False).select_related("answer"):
+        expected.setdefault(str(coding.answer.response_id), set()).add(coding.theme.code)
+    assert expected, "the generated coding is empty"
+    codes = ["trust", "foot-patrol", "old"]
+
+    def check(header, rows, read=lambda v: v, name=lambda code: f"theme__{code}"):
+        assert [c for c in header if c.startswith("theme__")] == [name(c) for c in codes]
+        assert len(rows) == Response.objects.filter(instrument=survey).count()
+        for row in rows:
+            got = dict(zip(header, row, strict=True))
+            want = expected.get(got["response_id"], set())
+            assert {c: read(got[name(c)]) for c in codes} == {c: int(c in want) for c in codes}
+
+    client.force_login(facilitator)
+    options = {**OPTIONS, "themes": "on"}
+    header, *rows = read_csv(download(client, "responses_csv", survey, **options))
+    check(header, rows, int)
+    workbook = read_xlsx(download(client, "responses_xlsx", survey, labels="zh-hans", **options))
+    header, *rows = [[cell.value for cell in row] for row in workbook["Data"].iter_rows()]
+    check(header, rows)
+    codebook = [[cell.value for cell in row] for row in workbook["Codebook"].iter_rows()]
+    assert ["theme__trust", None, "theme", None, None, None, "0/1", None, "Trust"] == codebook[-3][
+        :9
+    ]
+    assert "信任" in codebook[-3]
+    frame, meta = read_sav(download(client, "responses_sav", survey, **options), tmp_path)
+    check(
+        list(frame.columns),
+        frame.astype(object).values.tolist(),
+        int,
+        lambda code: "theme__" + code.replace("-", "_"),  # SPSS names have no hyphen
+    )
+    assert meta.variable_value_labels["theme__foot_patrol"] == {0: "Not coded", 1: "Coded"}
+    assert (
+        dict(zip(meta.column_names, meta.column_labels, strict=True))["theme__trust"]
+        == "Theme: Trust"
+    )
+    # Without the option, no theme column.
+    header, *_rows = read_csv(download(client, "responses_csv", survey, **OPTIONS))
+    assert not [c for c in header if c.startswith("theme__")]
+
+
 def test_pspp_reads_the_sav_and_counts_like_us(client, facilitator, links, areas, tmp_path):
     survey = generate(links, areas, count=40)
     client.force_login(facilitator)
@@ -811,11 +877,11 @@ def test_responses_download_query_count_does_not_grow_with_rows(
 ):
     client.force_login(staff_a)
     many_responses(link, 10)
-    with django_assert_max_num_queries(15):
-        assert len(body_of(download(client, name, link.instrument))) > 0
+    with django_assert_max_num_queries(16):
+        assert len(body_of(download(client, name, link.instrument, themes="on"))) > 0
     many_responses(link, 990)
-    with django_assert_max_num_queries(15):
-        body = body_of(download(client, name, link.instrument))
+    with django_assert_max_num_queries(16):
+        body = body_of(download(client, name, link.instrument, themes="on"))
     if name == "responses_csv":
         assert body.count(b"\n") == 1001
 
