@@ -35,6 +35,7 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
             FROM generate_series(1, %(count)s) AS i
         )
         SELECT gen_random_uuid() AS id, i, orgs.org_id, orgs.link_id, channel_draw,
+               now() - random() * interval '80 days' AS submitted_at,
                (SELECT ids[1 + floor(area_draw * array_length(ids, 1))::int] FROM areas)
                    AS area_id
         FROM draws JOIN orgs USING (n)
@@ -51,7 +52,7 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
                CASE WHEN b.channel_draw < 0.15 THEN NULL ELSE b.link_id END,
                CASE WHEN b.channel_draw < 0.15 THEN 'paper' ELSE 'web' END,
                lang, ARRAY[lang], true, 1,
-               now() - random() * interval '80 days', b.area_id,
+               b.submitted_at, b.area_id,
                CASE WHEN b.i %% 97 = 5 THEN 'excluded' ELSE 'included' END,
                CASE WHEN b.i %% 97 = 5 THEN 'test' ELSE '' END, '',
                CASE WHEN b.channel_draw < 0.15 THEN 'Bench batch' ELSE '' END,
@@ -59,6 +60,7 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
                CASE WHEN b.channel_draw < 0.15 THEN lang ELSE '' END
         FROM (SELECT *, (ARRAY['en', 'es', 'zh-hans'])[1 + floor(random() * 3)::int] AS lang
               FROM bench_batch) b
+        ORDER BY b.submitted_at
         """,
         {"survey": survey_id},
     )
@@ -76,13 +78,22 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
         """,
         [survey_id],
     ).fetchall()
+    # Answers are made question by question in a scratch table, then stored response by
+    # response in the order of submission, as the survey stores them: the answers of a
+    # response lie together on disk, as in real use.
+    conn.execute("DROP TABLE IF EXISTS bench_answer")
+    conn.execute(
+        """CREATE UNLOGGED TABLE bench_answer (response_id uuid, question_id bigint,
+           choice_id bigint, text text, number numeric, area_id bigint, special varchar(20))"""
+    )
+    conn.execute("CREATE INDEX ON bench_answer (response_id, question_id)")
     for qid, kind, required, _parent, condition, show_codes, eligible, choices, others in questions:
         keep = "true" if required else "random() > 0.08"
         where = f"WHERE {keep}"
         params = {"q": qid, "choices": choices}
         if condition:
             where += """ AND EXISTS (
-                SELECT 1 FROM surveys_answer a JOIN surveys_choice c ON c.id = a.choice_id
+                SELECT 1 FROM bench_answer a JOIN surveys_choice c ON c.id = a.choice_id
                 WHERE a.response_id = b.id AND a.question_id = %(condition)s
                   AND c.code = ANY(%(codes)s))"""
             params.update(condition=condition, codes=show_codes)
@@ -94,7 +105,7 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
                     [choices, eligible],
                 )
             ]
-        insert = "INSERT INTO surveys_answer (response_id, question_id, choice_id, text, number, area_id, special)"
+        insert = "INSERT INTO bench_answer (response_id, question_id, choice_id, text, number, area_id, special)"
         if kind == "multiple":
             conn.execute(
                 f"""{insert}
@@ -141,6 +152,18 @@ def load_responses(conn, count, survey_code="community-safety-2026"):
                 FROM bench_batch b {where}""",
                 {**params, "zip": kind == "zip"},
             )
+    conn.execute(
+        """
+        INSERT INTO surveys_answer (response_id, question_id, choice_id, text, number, area_id,
+                                    special)
+        SELECT a.response_id, a.question_id, a.choice_id, a.text, a.number, a.area_id, a.special
+        FROM bench_answer a
+        JOIN bench_batch b ON b.id = a.response_id
+        JOIN surveys_question q ON q.id = a.question_id
+        ORDER BY b.submitted_at, b.id, q.order, q.id, a.choice_id
+        """
+    )
+    conn.execute("DROP TABLE bench_answer")
     conn.execute("DROP TABLE bench_batch")
     return survey_id
 

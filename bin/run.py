@@ -93,11 +93,30 @@ def main():
         manage("load_demo_codebook")
     except subprocess.CalledProcessError as error:
         sys.exit(error.returncode)
+    start_worker()
     print(f"\nServing on http://127.0.0.1:{port} (Ctrl+C stops it).\n", flush=True)
     os.execv(
         sys.executable,
         [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
     )
+
+
+def start_worker():
+    """The task queue's worker (large downloads are prepared there), alongside the server;
+    it stops with it (Ctrl+C reaches both; the kernel ends it if the server dies)."""
+
+    def end_with_parent():
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload", "-v", "0"],
+        cwd=ROOT,
+        preexec_fn=end_with_parent,  # noqa: PLW1509 (no threads yet)
+    )
+    print("Background worker started (large downloads are prepared there).", flush=True)
 
 
 def port_from_environment():

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "engagement",
     "organizations",
     "surveys",
@@ -336,4 +338,15 @@ RATE_LIMIT_PAGES = env_int("RATE_LIMIT_PAGES", 6000)
 SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 11)
 # The share of items (every source) a second coder codes blind, for agreement.
 SECOND_CODING_PERCENT = env_int("SECOND_CODING_PERCENT", 20)
+
+# Background work: django-tasks (the backport of Django's own task framework) with its
+# database backend, so no other service is needed; `manage.py db_worker` runs the tasks
+# (`make run` starts one). Large XLSX and SPSS downloads are built there, with progress
+# shown, instead of in a request that gunicorn would stop after 30 s.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Responses downloads with more rows than this are prepared in the background.
+DOWNLOAD_INLINE_ROWS = env_int("DOWNLOAD_INLINE_ROWS", 10000)
+# Where prepared files wait for the person who asked, and for how long.
+PREPARED_FILES_DIR = Path(os.environ.get("PREPARED_FILES_DIR") or BASE_DIR / "var" / "downloads")
+PREPARED_FILE_HOURS = env_int("PREPARED_FILE_HOURS", 24)
 CSRF_FAILURE_VIEW = "engagement.views.csrf_failure"

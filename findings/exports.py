@@ -16,6 +16,7 @@ import io
 import os
 import re
 import tempfile
+from array import array
 from dataclasses import dataclass, field
 from itertools import islice
 from zoneinfo import ZoneInfo
@@ -550,65 +551,104 @@ def _with_header(header, rows):
     yield from rows
 
 
-def responses_xlsx(table, queryset, about):
-    """The data sheet, the codebook sheet and a sheet that says what the file is. Returns
-    the response and the number of data rows."""
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "sav": "application/x-spss-sav"}
+
+
+def counted(rows, progress, every=CHUNK_SIZE):
+    """The rows, calling `progress(n)` after every `every` rows."""
+    for count, row in enumerate(rows, start=1):
+        if progress is not None and count % every == 0:
+            progress(count)
+        yield row
+
+
+def write_responses_xlsx(table, queryset, about, handle, progress=None):
+    """The data sheet, the codebook sheet and a sheet that says what the file is, written
+    to `handle`. Returns the number of data rows."""
     workbook = new_workbook()
-    count = fill_sheet(workbook, _("Data"), _with_header(table.header(), table.rows(queryset)))
+    rows = counted(table.rows(queryset), progress)
+    count = fill_sheet(workbook, _("Data"), _with_header(table.header(), rows))
     fill_sheet(workbook, _("Codebook"), codebook_rows(table.instrument, table.themes))
     fill_sheet(workbook, _("About this file"), [*about, [_("Rows"), count]])
+    workbook.save(handle)
+    return count
+
+
+def responses_xlsx(table, queryset, about):
+    """The XLSX as a response, and the number of data rows."""
+    handle = tempfile.TemporaryFile()
+    count = write_responses_xlsx(table, queryset, about, handle)
+    handle.seek(0)
     filename = responses_filename(table.instrument, table.language, "xlsx")
-    return workbook_response(workbook, filename), count
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return response, count
 
 
-def responses_sav(table, queryset, about):
+def write_responses_sav(table, queryset, about, path, progress=None):
     """SPSS: variable labels and value labels in the table's language, special answers as
-    user-missing values. Returns the response and the number of rows."""
+    user-missing values, written to `path`. Returns the number of rows.
+
+    Numbers are kept in compact arrays of doubles (8 bytes a value, not a Python object
+    each), so 100,000 responses fit in little memory."""
+    import numpy
     import pandas
     import pyreadstat
 
     names = table.header()
-    data = [[] for _c in names]
-    for row in table.rows(queryset):
-        for values, value in zip(data, row, strict=True):
-            values.append(value)
+    numeric = [column.kind in (CHOICE, FLAG, NUMBER) for column in table.columns]
+    data = [array("d") if number else [] for number in numeric]
+    nan = float("nan")
+    count = 0
+    for row in counted(table.rows(queryset), progress):
+        count += 1
+        for values, value, number in zip(data, row, numeric, strict=True):
+            if number:
+                values.append(nan if value is None else value)
+            else:
+                values.append(value)
     frame = {}
     for name, column, values in zip(names, table.columns, data, strict=True):
         if column.kind in (CHOICE, FLAG, NUMBER):
-            frame[name] = pandas.array(values, dtype="Float64").astype("float64")
+            frame[name] = numpy.frombuffer(values, dtype=numpy.float64)
         elif column.kind == DATETIME:
             frame[name] = pandas.to_datetime(values)
         else:
             frame[name] = ["" if v is None else v for v in values]
-    count = len(data[0])
     frame = pandas.DataFrame(frame)
+    del data
     missing = {
         name: [{"lo": min(SPECIAL_VALUES.values()), "hi": max(SPECIAL_VALUES.values())}]
-        for name, column in zip(names, table.columns, strict=True)
-        if column.kind in (CHOICE, FLAG, NUMBER)
+        for name, number in zip(names, numeric, strict=True)
+        if number
     }
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        file_label=table.instrument.code[:64],
+        column_labels=[c.label[:255] for c in table.columns],
+        variable_value_labels={
+            name: column.values
+            for name, column in zip(names, table.columns, strict=True)
+            if column.values
+        },
+        missing_ranges=missing,
+        note=document_lines(f"{label}: {value}" for label, value in about),
+    )
+    return count
+
+
+def responses_sav(table, queryset, about):
+    """The .sav as a response, and the number of rows."""
     handle = tempfile.NamedTemporaryFile(suffix=".sav", delete=False)
     handle.close()
     try:
-        pyreadstat.write_sav(
-            frame,
-            handle.name,
-            file_label=table.instrument.code[:64],
-            column_labels=[c.label[:255] for c in table.columns],
-            variable_value_labels={
-                name: column.values
-                for name, column in zip(names, table.columns, strict=True)
-                if column.values
-            },
-            missing_ranges=missing,
-            note=document_lines(f"{label}: {value}" for label, value in about),
-        )
+        count = write_responses_sav(table, queryset, about, handle.name)
         stored = open(handle.name, "rb")  # noqa: SIM115 (FileResponse closes it)
     finally:
         os.unlink(handle.name)
     filename = responses_filename(table.instrument, table.language, "sav")
     response = FileResponse(
-        stored, as_attachment=True, filename=filename, content_type="application/x-spss-sav"
+        stored, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["sav"]
     )
     return response, count
 

@@ -6,6 +6,9 @@ one theme to one item, or to a character range of it, with its coder and time. A
 coder's codings are rows of their own (`second=True`), so agreement can be computed.
 """
 
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -412,3 +415,50 @@ class CodingEvent(ItemFields):
 
     def __str__(self):
         return f"{self.action} {self.theme_id}"
+
+
+class PreparedFile(models.Model):
+    """A large XLSX or SPSS download built in the background (on the task queue) instead of
+    in the request: its progress while it is made, then the file for the person who asked,
+    for PREPARED_FILE_HOURS."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_format = models.CharField(max_length=10)
+    # The download's address (its filters and options), read again by the task with the
+    # same rules as the request: the rows are the ones this user may download.
+    query = models.TextField()
+    language = models.CharField(max_length=10)
+    event = models.ForeignKey(DownloadEvent, on_delete=models.CASCADE, related_name="+")
+    # The "About this file" lines, written when it was asked for.
+    about = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename or self.file_format} ({self.status})"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.READY:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+    @property
+    def expired(self):
+        hours = settings.PREPARED_FILE_HOURS
+        return self.created_at < timezone.now() - timedelta(hours=hours)

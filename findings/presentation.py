@@ -482,3 +482,23 @@ def theme_table(themes, cells, totals, overall, by, organizations, public):
         "rows": rows,
         "too_few": bool(hidden and hidden.too_few),
     }
+
+
+def themes_in_tree_order(themes):
+    """Parents first, each followed by its sub-themes, with their depth for indentation."""
+    children = {}
+    for theme in themes:
+        children.setdefault(theme.parent_id, []).append(theme)
+    ordered = []
+
+    def walk(parent, depth):
+        for theme in sorted(children.get(parent, []), key=lambda t: (t.order, t.code)):
+            theme.depth = depth
+            ordered.append(theme)
+            walk(theme.pk, depth + 1)
+
+    walk(None, 0)
+    known = {t.pk for t in ordered}
+    # A sub-theme whose parent is retired still shows, at the top.
+    ordered += [t for t in themes if t.pk not in known]
+    return ordered

@@ -23,6 +23,8 @@ urlpatterns = [
         {"file_format": "sav"},
         name="responses_sav",
     ),
+    path("downloads/prepared/<uuid:pk>/", views.prepared, name="prepared"),
+    path("downloads/prepared/<uuid:pk>/file", views.prepared_file, name="prepared_file"),
     path(
         "downloads/codebook.csv",
         views.codebook_download,

@@ -2,20 +2,22 @@
 
 Every query goes through the one scoping rule, `scoped(... .visible_to(user))`."""
 
+import os
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.access import scoped, workspace_view
 from organizations.areas import community_areas
 from surveys.models import Instrument, ListeningSession
 
-from . import codebook, exports
+from . import codebook, exports, filters
 from .agreement import FLAG_BELOW, agreement
 from .coding import (
     apply_themes,
@@ -38,10 +40,26 @@ from .forms import (
     ThemeResultsForm,
     visible_organizations,
 )
-from .models import Coding, DownloadEvent, ItemMark, Source, StarredQuote, Theme
-from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
+from .models import (
+    Coding,
+    DownloadEvent,
+    ItemMark,
+    PreparedFile,
+    Source,
+    StarredQuote,
+    Theme,
+)
+from .presentation import (
+    crosstab_table,
+    dimension,
+    language_name,
+    question_blocks,
+    theme_table,
+    themes_in_tree_order,
+)
 from .results import CHICAGO, base_of, crosstab, figures, responses_for
 from .suppression import shown_count, threshold
+from .tasks import prepare_download, response_table
 from .theme_results import coding_rows, cooccurrence, theme_counts
 
 # --- Downloads -------------------------------------------------------------------------
@@ -110,16 +128,7 @@ def responses_download(request, file_format):
     if not form.is_valid():
         return downloads_page(request, form)
     filters = form.filters()
-    options = form.cleaned_data
-    table = exports.ResponseTable(
-        filters.instrument,
-        language=options["labels"],
-        multiple=options["multiple"],
-        free_text=options["free_text"],
-        spss=file_format == "sav",
-        csv=file_format == "csv",
-        themes=themes_in_tree_order(list(Theme.objects.all())) if options["themes"] else (),
-    )
+    table = response_table(form, file_format)
     queryset = responses_for(request.user, filters)
     if file_format == "csv":
         event = record_download(
@@ -130,12 +139,80 @@ def responses_download(request, file_format):
             DownloadEvent.objects.filter(pk=event.pk).update(row_count=rows)
 
         return exports.responses_csv(table, queryset, finished)
+    if queryset.count() > settings.DOWNLOAD_INLINE_ROWS:
+        # Too large to build within a request: the task queue prepares it, and a page
+        # shows how far it is.
+        event = record_download(
+            request, DownloadEvent.Kind.RESPONSES, file_format, filters.instrument, form
+        )
+        prepared = PreparedFile.objects.create(
+            user=request.user,
+            file_format=file_format,
+            query=request.GET.urlencode(),
+            language=translation.get_language(),
+            event=event,
+            about=[[str(label), str(value)] for label, value in about_file(request, form)],
+        )
+        prepare_download.enqueue(str(prepared.pk))
+        return redirect("findings:prepared", prepared.pk)
     writer = exports.responses_xlsx if file_format == "xlsx" else exports.responses_sav
     response, rows = writer(table, queryset, about_file(request, form))
     record_download(
         request, DownloadEvent.Kind.RESPONSES, file_format, filters.instrument, form, rows
     )
     return response
+
+
+@workspace_view
+def prepared(request, pk):
+    """How far a download being prepared is; when it is ready, its link. Only the person
+    who asked sees it. `?json` answers the same as JSON for the page's script."""
+    prepared = get_object_or_404(PreparedFile, pk=pk, user=request.user)
+    if "json" in request.GET:
+        return JsonResponse(
+            {
+                "status": prepared.status,
+                "status_text": str(prepared.get_status_display()),
+                "percent": prepared.percent,
+                "rows_done": prepared.rows_done,
+                "rows_total": prepared.rows_total,
+                "progress_text": progress_text(prepared),
+                "file_url": reverse("findings:prepared_file", args=[prepared.pk])
+                if prepared.status == PreparedFile.Status.READY
+                else "",
+            }
+        )
+    return render(
+        request,
+        "findings/prepared.html",
+        {
+            "prepared": prepared,
+            "progress_text": progress_text(prepared),
+            "hours": settings.PREPARED_FILE_HOURS,
+        },
+    )
+
+
+def progress_text(prepared):
+    return _("%(done)s of %(total)s rows") % {
+        "done": f"{prepared.rows_done:,}",
+        "total": f"{prepared.rows_total:,}",
+    }
+
+
+@workspace_view
+def prepared_file(request, pk):
+    prepared = get_object_or_404(
+        PreparedFile, pk=pk, user=request.user, status=PreparedFile.Status.READY
+    )
+    if prepared.expired or not os.path.exists(prepared.path):
+        raise Http404
+    return FileResponse(
+        open(prepared.path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=prepared.filename,
+        content_type=exports.CONTENT_TYPES[prepared.file_format],
+    )
 
 
 @workspace_view
@@ -163,11 +240,7 @@ def sessions_download(request, file_format):
 
 
 def filter_organizations(request):
-    """The CBOs a user may narrow to: every one for the facilitator, else their own (no
-    query: the membership is loaded already)."""
-    if request.user.is_facilitator:
-        return visible_organizations(request.user)
-    return [request.user.membership.organization]
+    return filters.filter_organizations(request.user)
 
 
 def organization_scope(request):
@@ -179,29 +252,7 @@ def organization_scope(request):
 
 
 def setup_filters(request, form_class=ResultsFilterForm):
-    """The instruments and organizations to filter by, and the bound filter form.
-
-    A CBO's `?org=` of another organization answers 404, like every other object of theirs.
-    """
-    instruments = list(
-        Instrument.objects.filter(kind=Instrument.Kind.SURVEY)
-        .exclude(status=Instrument.Status.DRAFT)
-        .order_by("-created_at")
-    )
-    if not instruments:
-        raise Http404
-    organizations = filter_organizations(request)
-    known = {o.slug for o in organizations}
-    if any(slug not in known for slug in request.GET.getlist("org")):
-        raise Http404
-    data = request.GET.copy()
-    if not data.get("instrument"):
-        default = next((i for i in instruments if i.status == Instrument.Status.OPEN), None)
-        data["instrument"] = (default or instruments[0]).code
-    if not data.get("view"):
-        data["view"] = STAFF
-    form = form_class(data, instruments=instruments, organizations=organizations)
-    return form
+    return filters.bound_filters(request.user, request.GET, form_class)
 
 
 def base_line(count, first, last, organizations_label, public):
@@ -334,26 +385,6 @@ def facilitator_only(request):
     page"."""
     if not request.user.is_facilitator:
         raise Http404
-
-
-def themes_in_tree_order(themes):
-    """Parents first, each followed by its sub-themes, with their depth for indentation."""
-    children = {}
-    for theme in themes:
-        children.setdefault(theme.parent_id, []).append(theme)
-    ordered = []
-
-    def walk(parent, depth):
-        for theme in sorted(children.get(parent, []), key=lambda t: (t.order, t.code)):
-            theme.depth = depth
-            ordered.append(theme)
-            walk(theme.pk, depth + 1)
-
-    walk(None, 0)
-    known = {t.pk for t in ordered}
-    # A sub-theme whose parent is retired still shows, at the top.
-    ordered += [t for t in themes if t.pk not in known]
-    return ordered
 
 
 SKIPPED = "coding:skipped"

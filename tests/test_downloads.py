@@ -903,3 +903,121 @@ def test_response_rows_are_the_same_whatever_the_chunk_size(links, areas, facili
     responses = Response.objects.visible_to(facilitator).filter(instrument=survey)
     assert list(table.rows(responses, chunk_size=5)) == list(table.rows(responses))
     assert len(list(table.rows(responses, chunk_size=5))) == 12
+
+
+# --- Large files: prepared in the background on the task queue ----------------------------
+
+
+def run_worker(files):
+    """The task queue's real worker, in its own process as in production (`make run` keeps
+    one up), once over what is waiting."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DATABASE_URL": url, "PREPARED_FILES_DIR": str(files)},
+        check=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "sav"])
+@pytest.mark.django_db(transaction=True)
+def test_a_large_download_is_prepared_in_the_background_with_progress(
+    client, settings, facilitator, links, areas, tmp_path, file_format
+):
+    from findings.models import PreparedFile
+
+    survey = generate(links, areas, count=12)
+    client.force_login(facilitator)
+    params = {**OPTIONS, "labels": "es"}
+    inline = download(client, f"responses_{file_format}", survey, **params)
+    settings.DOWNLOAD_INLINE_ROWS = 5
+    settings.PREPARED_FILES_DIR = tmp_path / "prepared"
+    asked = download(client, f"responses_{file_format}", survey, **params)
+    prepared = PreparedFile.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == reverse(
+        "findings:prepared", args=[prepared.pk]
+    )
+    page = client.get(asked["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Waiting to start" in html and '<progress id="prepared-progress"' in html
+    assert client.get(asked["Location"] + "?json").json()["status"] == "queued"
+
+    run_worker(settings.PREPARED_FILES_DIR)
+
+    status = client.get(asked["Location"] + "?json").json()
+    assert status["status"] == "ready" and status["percent"] == 100
+    assert status["rows_total"] == 12
+    page = client.get(asked["Location"]).content.decode()
+    assert f'href="{status["file_url"]}"' in page
+    ready = client.get(status["file_url"])
+    assert ready["Content-Disposition"].startswith("attachment")
+    # The same file as a download made in the request.
+    if file_format == "xlsx":
+        made, direct = read_xlsx(ready), read_xlsx(inline)
+        for sheet in ("Data", "Codebook"):
+            assert [[c.value for c in r] for r in made[sheet].iter_rows()] == [
+                [c.value for c in r] for r in direct[sheet].iter_rows()
+            ]
+    else:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        made, made_meta = read_sav(ready, tmp_path / "a")
+        direct, direct_meta = read_sav(inline, tmp_path / "b")
+        assert made.equals(direct)
+        assert made_meta.variable_value_labels == direct_meta.variable_value_labels
+    event = DownloadEvent.objects.filter(file_format=file_format).latest("pk")
+    assert event.row_count == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_file_is_its_owners_alone_and_holds_only_their_rows(
+    client, settings, facilitator, staff_a, staff_b, links, areas, tmp_path
+):
+    from findings.models import PreparedFile
+
+    survey = generate(links, areas, count=12)
+    settings.DOWNLOAD_INLINE_ROWS = 1
+    settings.PREPARED_FILES_DIR = tmp_path
+    client.force_login(staff_a)
+    asked = download(client, "responses_xlsx", survey, scope="all")
+    run_worker(tmp_path)
+    prepared = PreparedFile.objects.get()
+    file_url = reverse("findings:prepared_file", args=[prepared.pk])
+    rows = list(read_xlsx(client.get(file_url))["Data"].iter_rows(values_only=True))
+    organizations = {row[1] for row in rows[1:]}
+    assert organizations == {"Org A"} and len(rows) - 1 == prepared.rows_total
+    for other in (staff_b, facilitator):
+        client.force_login(other)
+        assert client.get(asked["Location"]).status_code == 404
+        assert client.get(file_url).status_code == 404
+    # After PREPARED_FILE_HOURS the file is gone.
+    client.force_login(staff_a)
+    PreparedFile.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert client.get(file_url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_of_a_user_deactivated_meanwhile_is_not_made(
+    client, settings, staff_a, links, areas, tmp_path
+):
+    from findings.models import PreparedFile
+
+    survey = generate(links, areas, count=6)
+    settings.DOWNLOAD_INLINE_ROWS = 1
+    settings.PREPARED_FILES_DIR = tmp_path
+    client.force_login(staff_a)
+    download(client, "responses_sav", survey)
+    type(staff_a).objects.filter(pk=staff_a.pk).update(is_active=False)
+    run_worker(tmp_path)
+    assert PreparedFile.objects.get().status == "failed"
+    assert not list(tmp_path.iterdir())
