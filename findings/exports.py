@@ -17,13 +17,15 @@ import os
 import re
 import tempfile
 from array import array
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Prefetch
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Prefetch, TextField
+from django.db.models.functions import Cast
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.text import slugify
@@ -257,6 +259,42 @@ def number_cell(number):
     return int(number) if number == number.to_integral_value() else float(number)
 
 
+ANSWERS_SQL = f"""
+    SELECT r.n::int - 1, a.question_id, a.choice_id, a.text, a.number, a.area_id, a.special
+    FROM unnest(%s::uuid[]) WITH ORDINALITY AS r(id, n)
+    JOIN {Answer._meta.db_table} a ON a.response_id = r.id
+"""
+
+
+def answers_of(ids, alias=DEFAULT_DB_ALIAS):
+    """The answers of responses `ids`, each with its response's position in `ids`."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(ANSWERS_SQL, [ids])
+        return cursor.fetchall()
+
+
+def with_answers(chunks):
+    """(chunk, its answers) for each chunk of response rows (id first). Outside a
+    transaction the next chunk's answers are read ahead on a second connection."""
+    if connection.in_atomic_block:
+        for chunk in chunks:
+            yield chunk, answers_of([response[0] for response in chunk])
+        return
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            pending = None
+            for chunk in chunks:
+                future = pool.submit(answers_of, [response[0] for response in chunk])
+                if pending is not None:
+                    yield pending[0], pending[1].result()
+                pending = (chunk, future)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+        finally:
+            pool.submit(connections.close_all).result()  # the reading thread's connection
+
+
 class ResponseTable:
     """The columns of a responses download and the rows of a queryset, for any format.
 
@@ -412,28 +450,29 @@ class ResponseTable:
         Most answers are a plain choice: those take a fast path, one dictionary look-up
         that says which cell gets which value. Multiple-choice flags not chosen become 0
         (and the joined column is filled) once a response's answers are all in.
+
+        Outside a transaction the answers of the next chunk are read on a second
+        connection while this one's are placed, so PostgreSQL and Python work at the same
+        time (inside one, as in tests, a second connection could not see its data).
         """
         fields = [f for _n, _l, _k, f in META]
+        fields[fields.index("id")] = "id_text"
         fields[fields.index("link__label")] = "link__short_code"
         responses = (
             queryset.order_by("submitted_at", "id")
+            .annotate(id_text=Cast("id", TextField()))
             .values_list(*fields, "link__label")
             .iterator(chunk_size=chunk_size)
         )
         width, meta = len(self.columns), len(META)
         full = width + self.scratch
-        sql = f"""
-            SELECT a.response_id::text, a.question_id, a.choice_id, a.text, a.number,
-                   a.area_id, a.special
-            FROM {Answer._meta.db_table} a
-            WHERE a.response_id = ANY(%s::uuid[])
-        """
         plans, fast, areas = self.plans, self.fast, self.area_names()
         multiples = [plan for plan in plans.values() if plan.kind == Question.Type.MULTIPLE]
         theme_columns = self.theme_columns
         coded = self.coded_themes() if theme_columns else {}
-        while chunk := list(islice(responses, chunk_size)):
-            cells = {}
+        chunks = iter(lambda: list(islice(responses, chunk_size)), [])
+        for chunk, answers in with_answers(chunks):
+            cells = []
             for response in chunk:
                 row = [None] * full
                 row[:meta] = self.meta(response)
@@ -442,20 +481,17 @@ class ResponseTable:
                         row[column] = 0
                     for theme_id in coded.get(row[0], ()):
                         row[theme_columns[theme_id]] = 1
-                cells[row[0]] = row
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [list(cells)])
-                answers = cursor.fetchall()
-            for response_id, question_id, choice_id, text, number, area, special in answers:
+                cells.append(row)
+            for index, question_id, choice_id, text, number, area, special in answers:
                 if not text and not special:
                     target = fast.get((question_id, choice_id))
                     if target is not None:
-                        cells[response_id][target[0]] = target[1]
+                        cells[index][target[0]] = target[1]
                         continue
                 plan = plans.get(question_id)
                 if plan is None:
                     continue
-                row = cells[response_id]
+                row = cells[index]
                 if special:
                     if plan.column is not None:
                         row[plan.column] = plan.specials[special]
@@ -475,7 +511,7 @@ class ResponseTable:
                         row[plan.other] = text
                 else:
                     row[plan.column] = text
-            for row in cells.values():
+            for row in cells:
                 for plan in multiples:
                     flags = plan.flag_list
                     chosen = [index for index, column in enumerate(flags) if row[column] == 1]

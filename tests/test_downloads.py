@@ -6,6 +6,7 @@ import csv
 import io
 import random
 import subprocess
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -903,6 +904,34 @@ def test_response_rows_are_the_same_whatever_the_chunk_size(links, areas, facili
     responses = Response.objects.visible_to(facilitator).filter(instrument=survey)
     assert list(table.rows(responses, chunk_size=5)) == list(table.rows(responses))
     assert len(list(table.rows(responses, chunk_size=5))) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_read_ahead_on_a_second_connection_are_the_same(links, areas, facilitator):
+    """Outside a transaction the next chunk's answers are read on another connection: the
+    rows are the same as read one chunk after the other on one connection."""
+    from django.db import connections, transaction
+
+    survey = generate(links, areas, count=12)
+    table = ResponseTable(survey, language="es", free_text=True)
+    responses = Response.objects.visible_to(facilitator).filter(instrument=survey)
+    sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    with connections["default"].cursor() as cursor:
+        cursor.execute(sessions)
+        before = cursor.fetchone()[0]
+        read_ahead = list(table.rows(responses, chunk_size=5))
+        # The reading thread's connection is closed (its server process ends a moment
+        # after the client hangs up).
+        for _attempt in range(50):
+            cursor.execute(sessions)
+            if cursor.fetchone()[0] == before:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the reading thread's connection is still open")
+    with transaction.atomic():
+        one_by_one = list(table.rows(responses, chunk_size=5))
+    assert read_ahead == one_by_one and len(read_ahead) == 12
 
 
 # --- Large files: prepared in the background on the task queue ----------------------------
