@@ -99,3 +99,40 @@ def test_downloads_page_shows_bad_dates_with_a_linked_error(
     assert page.get_by_label("From").input_value() == "2026-10-02"
     assert_no_axe_violations(page)
     problems.assert_clean()
+
+
+def test_a_large_file_is_prepared_with_progress_then_offered(
+    live_server,
+    new_page,
+    facilitator,
+    results_data,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    """Above DOWNLOAD_INLINE_ROWS the file is made by the task queue's worker: the page
+    shows the progress, then (by itself, with the script) the link to the file."""
+    from .test_downloads import run_worker
+
+    settings.DOWNLOAD_INLINE_ROWS = 2
+    settings.PREPARED_FILES_DIR = tmp_path / "prepared"
+    with_password(facilitator)
+    page, problems = new_page(viewport=DESKTOP, accept_downloads=True)
+    sign_in(page, live_server, facilitator.email)
+    visit(page, live_server, "/staff/downloads/")
+    submit(page, page.get_by_role("button", name="Download Excel (XLSX)"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Your download"
+    assert "Waiting to start" in page.get_by_role("status").inner_text()
+    assert page.locator("#prepared-progress").is_visible()
+    assert_no_axe_violations(page)
+
+    run_worker(settings.PREPARED_FILES_DIR)
+    link = page.get_by_role("link", name="Download the file")
+    link.wait_for(state="visible", timeout=15000)
+    assert page.get_by_role("status").inner_text() == "Ready"
+    assert_no_axe_violations(page)
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename.endswith("-responses-en.xlsx")
+    workbook = openpyxl.load_workbook(saved(info, tmp_path, "responses.xlsx"))
+    assert workbook["Data"].max_row == Response.objects.count() + 1
+    problems.assert_clean()

@@ -987,7 +987,7 @@ def test_a_large_download_is_prepared_in_the_background_with_progress(
     assert status["status"] == "ready" and status["percent"] == 100
     assert status["rows_total"] == 12
     page = client.get(asked["Location"]).content.decode()
-    assert f'href="{status["file_url"]}"' in page
+    assert f'href="{status["file_url"]}"' in page and "Download the file" in page
     ready = client.get(status["file_url"])
     assert ready["Content-Disposition"].startswith("attachment")
     # The same file as a download made in the request.
