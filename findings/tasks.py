@@ -68,8 +68,9 @@ def prepare_download(pk):
             return
         table = response_table(form, prepared.file_format)
         queryset = responses_for(user, form.filters())
+        total = queryset.count()
         PreparedFile.objects.filter(pk=pk).update(
-            status=PreparedFile.Status.RUNNING, rows_total=queryset.count()
+            status=PreparedFile.Status.RUNNING, rows_total=total
         )
 
         def progress(rows):

@@ -139,7 +139,8 @@ def responses_download(request, file_format):
             DownloadEvent.objects.filter(pk=event.pk).update(row_count=rows)
 
         return exports.responses_csv(table, queryset, finished)
-    if queryset.count() > settings.DOWNLOAD_INLINE_ROWS:
+    total = queryset.count()
+    if total > settings.DOWNLOAD_INLINE_ROWS:
         # Too large to build within a request: the task queue prepares it, and a page
         # shows how far it is.
         event = record_download(
@@ -156,7 +157,7 @@ def responses_download(request, file_format):
         prepare_download.enqueue(str(prepared.pk))
         return redirect("findings:prepared", prepared.pk)
     writer = exports.responses_xlsx if file_format == "xlsx" else exports.responses_sav
-    response, rows = writer(table, queryset, about_file(request, form))
+    response, rows = writer(table, queryset, about_file(request, form), total)
     record_download(
         request, DownloadEvent.Kind.RESPONSES, file_format, filters.instrument, form, rows
     )

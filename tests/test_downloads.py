@@ -934,6 +934,21 @@ def test_rows_read_ahead_on_a_second_connection_are_the_same(links, areas, facil
     assert read_ahead == one_by_one and len(read_ahead) == 12
 
 
+def test_sav_is_the_same_when_more_responses_arrive_than_were_counted(
+    links, areas, facilitator, tmp_path
+):
+    from findings.exports import write_responses_sav
+
+    survey = generate(links, areas, count=12)
+    table = ResponseTable(survey, language="es", free_text=True, spss=True)
+    responses = Response.objects.visible_to(facilitator).filter(instrument=survey)
+    assert write_responses_sav(table, responses, [], tmp_path / "a.sav", total=3) == 12
+    assert write_responses_sav(table, responses, [], tmp_path / "b.sav") == 12
+    grown, _meta = pyreadstat.read_sav(str(tmp_path / "a.sav"), user_missing=True)
+    counted_first, _meta = pyreadstat.read_sav(str(tmp_path / "b.sav"), user_missing=True)
+    assert len(grown) == 12 and grown.equals(counted_first)
+
+
 # --- Large files: prepared in the background on the task queue ----------------------------
 
 
