@@ -326,6 +326,7 @@ class DownloadEvent(models.Model):
         RESPONSES = "responses", _("Responses")
         CODEBOOK = "codebook", _("Codebook")
         SESSIONS = "sessions", _("Listening sessions")
+        CODINGS = "codings", _("Codings")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -643,7 +643,8 @@ def codings_download(request, kind):
     from organizations.models import User
 
     organizations, scope = organization_scope(request)
-    rows = coding_rows(scope)
+    rows = list(coding_rows(scope))
+    record_download(request, DownloadEvent.Kind.CODINGS, kind, rows=len(rows))
     themes = dict(Theme.objects.values_list("pk", "code"))
     coders = dict(User.objects.filter(is_active=True).values_list("pk", "email"))
     if not request.user.is_facilitator:

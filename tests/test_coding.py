@@ -628,6 +628,15 @@ def test_codings_download_lists_each_coding_of_the_users_organizations(
     cells = [["" if c.value is None else c.value for c in row] for row in sheet.iter_rows()]
     assert [[str(value) for value in row] for row in cells] == rows
     assert cells[2][6:8] == [5, 13]
+    # Each download is in the audit log, with its rows.
+    from findings.models import DownloadEvent
+
+    logged = DownloadEvent.objects.filter(kind="codings").order_by("pk")
+    assert [(e.user_id, e.file_format, e.row_count) for e in logged] == [
+        (staff_a.pk, "csv", 2),
+        (facilitator.pk, "csv", 3),
+        (facilitator.pk, "xlsx", 3),
+    ]
 
 
 # --- Starred quotes ----------------------------------------------------------------------
