@@ -365,3 +365,7 @@ class DownloadEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind}.{self.file_format}"
+
+
+# Reports live in their own module; Django finds models through this one.
+from .report_models import Report, ReportBlock, ReportSection, ReportVersion  # noqa: E402,F401
