@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_urls, views
 
 app_name = "findings"
 urlpatterns = [
@@ -59,3 +59,6 @@ urlpatterns = [
     path("themes/codings.csv", views.codings_csv, name="codings_csv"),
     path("themes/<slug:code>/quotes/", views.theme_quotes, name="theme_quotes"),
 ]
+
+# The report editor lives in its own module (findings.report_urls).
+urlpatterns += report_urls.staff_urlpatterns
