@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "organizations.middleware.StaffLanguageMiddleware",
+    # City partners get 404 from the admin.
+    "organizations.middleware.PartnerFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "organizations.middleware.StaffIdleTimeoutMiddleware",

@@ -44,7 +44,7 @@ def report_or_404(token):
 # --- The editor ----------------------------------------------------------------------------
 
 
-@workspace_view
+@workspace_view(partners=True)
 def report_list(request):
     """The facilitator's reports; partners see the published ones shared with them."""
     if request.user.is_partner:

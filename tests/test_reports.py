@@ -40,15 +40,13 @@ LANGUAGES = ["en", "es", "zh_hans"]
 
 
 def make_report(survey, user=None, **fields):
-    report = Report.objects.create(
-        kind=Report.Kind.EXECUTIVE,
-        title_en="What residents want",
-        title_es="Lo que quieren los residentes",
-        title_zh_hans="居民的期望",
-        instrument=survey,
-        created_by=user,
-        **fields,
-    )
+    defaults = {
+        "kind": Report.Kind.EXECUTIVE,
+        "title_en": "What residents want",
+        "title_es": "Lo que quieren los residentes",
+        "title_zh_hans": "居民的期望",
+    }
+    report = Report.objects.create(instrument=survey, created_by=user, **{**defaults, **fields})
     return report
 
 
