@@ -301,12 +301,12 @@ def missing(report):
     quote_themes = set()
     for number, section in enumerate(sections, start=1):
         for code in report.languages:
-            for field, label in (("heading", _("heading")), ("body", _("text"))):
-                if not (getattr(section, build_localized_fieldname(field, code)) or "").strip():
-                    problems.append(
-                        _("Section %(number)s: the %(what)s in %(language)s is missing.")
-                        % {"number": number, "what": label, "language": names[code]}
-                    )
+            for field, message in (
+                ("heading", _("Section %(number)s: the heading in %(language)s is missing.")),
+                ("body", _("Section %(number)s: the text in %(language)s is missing.")),
+            ):
+                if not localized(section, field, code).strip():
+                    problems.append(message % {"number": number, "language": names[code]})
         for block in section.blocks.all():
             if block.kind == ReportBlock.Kind.QUOTES:
                 quote_themes.add((block.params.get("theme"), int(block.params.get("limit", 3))))
