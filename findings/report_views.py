@@ -67,6 +67,20 @@ def report_list(request):
 
 def editor_context(report, **extra):
     sections = list(report.sections.prefetch_related("blocks"))
+    for section in sections:
+        # For translators: which languages still lack text, and which are outdated.
+        section.states = [
+            {
+                "code": code,
+                "name": language_label(code),
+                "missing": not (
+                    reports.localized(section, "heading", code).strip()
+                    and reports.localized(section, "body", code).strip()
+                ),
+                "outdated": section.outdated(code),
+            }
+            for code in reports.offered(report)
+        ]
     return {
         "report": report,
         "sections": sections,

@@ -250,13 +250,16 @@ def section_parts(body, blocks):
     return parts
 
 
-def render_body(report, language):
-    """The report's body (sections, text and blocks) in one language, as HTML."""
+def render_body(report, language, broken=None):
+    """The report's body (sections, text and blocks) in one language, as HTML. The sections
+    (numbered from 1) of blocks whose theme or question no longer exists go into `broken`."""
     with translation.override(language):
         renderer = Renderer(report)
         sections = []
-        for section in report.sections.prefetch_related("blocks"):
+        for number, section in enumerate(report.sections.prefetch_related("blocks"), start=1):
             blocks = [renderer.block(b) for b in section.blocks.all()]
+            if broken is not None and any(b["kind"] == "missing" for b in blocks):
+                broken.add(number)
             sections.append(
                 {
                     "section": section,
@@ -328,9 +331,9 @@ def missing(report):
     return problems
 
 
-def snapshot(report):
+def snapshot(report, broken=None):
     return {
-        code: {"title": title_in(report, code), "body": render_body(report, code)}
+        code: {"title": title_in(report, code), "body": render_body(report, code, broken)}
         for code in report.languages
     }
 
@@ -341,7 +344,18 @@ def publish(report, user, note):
     problems = missing(report)
     if problems:
         raise PublishRefused(problems)
-    frozen = snapshot(report)
+    broken = set()
+    frozen = snapshot(report, broken)
+    if broken:
+        raise PublishRefused(
+            [
+                _(
+                    "Section %(number)s: a block refers to a question or theme that no longer exists."
+                )
+                % {"number": number}
+                for number in sorted(broken)
+            ]
+        )
     with transaction.atomic():
         Report.objects.select_for_update().filter(pk=report.pk).first()
         last = report.versions.aggregate(n=Max("number"))["n"] or 0

@@ -93,3 +93,19 @@ def test_a_partner_sees_only_reports_for_partners(client, partner, survey, facil
     page = client.get(reverse("findings:reports"))
     assert list(page.context["reports"]) == [shared]
     assert client.get(reverse("findings:report_edit", args=[shared.token])).status_code == 404
+
+
+def test_a_partner_without_the_second_step_is_asked_for_it_before_a_report(
+    client, partner, survey, facilitator, settings
+):
+    settings.MFA_REQUIRED = True
+    report = make_report(survey, audience=Report.Audience.PARTNERS)
+    make_section(report)
+    publish(report, facilitator, "First")
+    client.post(reverse("login"), {"username": partner.email, "password": "a-long-test-password"})
+    with translation.override("es"):
+        address = reverse("report", args=[report.token])
+    answer = client.get(address)
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("mfa_setup"))
+    assert not AuditEvent.objects.filter(action="report_viewed").exists()

@@ -102,6 +102,9 @@ def test_an_edited_source_marks_the_translation_outdated(client, facilitator, su
         reverse("findings:report_section", args=[report.token, section.pk]) + "?left=en&right=es"
     )
     assert page.content.decode().count("Outdated: the English text changed") == 1
+    overview = client.get(reverse("findings:report_edit", args=[report.token])).content
+    assert "Spanish: <strong>outdated</strong>" in overview.decode()
+    assert "English: complete" in overview.decode()
 
 
 def test_sections_move_up_and_down(client, facilitator, survey):

@@ -354,3 +354,16 @@ def test_a_translation_is_outdated_when_its_source_changed_after_it(survey):
     section.edited_at["en"] = "9999-01-01T00:00:00+00:00"
     assert section.outdated("es")
     assert not section.outdated("en")
+
+
+def test_publishing_is_refused_while_a_block_refers_to_nothing(survey, facilitator):
+    report = make_report(survey)
+    section = make_section(report)
+    ReportBlock.objects.create(section=section, kind="quotes", params={"theme": "retired-long-ago"})
+    ReportBlock.objects.create(section=section, kind="results", params={"question": "no-such"})
+    with pytest.raises(PublishRefused) as refused:
+        publish(report, facilitator, "First")
+    assert refused.value.missing == [
+        "Section 1: a block refers to a question or theme that no longer exists."
+    ]
+    assert "This block refers to something that no longer exists." in render_body(report, "en")
