@@ -117,15 +117,42 @@ def test_sections_move_up_and_down(client, facilitator, survey):
     assert list(report.sections.values_list("pk", flat=True)) == [second.pk, first.pk]
 
 
-@pytest.mark.parametrize("persona", ["staff_a", "manager_a"])
-def test_cbo_staff_get_404_from_the_editor(client, survey, persona, request):
+EDITOR_PERSONAS = ["anonymous", "staff_a", "manager_a", "staff_b", "partner", "facilitator"]
+
+
+@pytest.fixture
+def partner(db):
+    from organizations.models import Membership, Organization
+
+    from .factories import MembershipFactory, OrganizationFactory
+
+    office = OrganizationFactory(name="Police Department", kind=Organization.Kind.PARTNER)
+    return MembershipFactory(organization=office, role=Membership.Role.PARTNER).user
+
+
+@pytest.mark.parametrize("persona", EDITOR_PERSONAS)
+def test_the_editor_answers_only_the_facilitator(client, survey, persona, request):
+    """The URL x persona table for the editor's pages: the facilitator opens them, signed-out
+    people are sent to sign in, everyone else gets 404 (a partner's report list is theirs)."""
     report = make_report(survey)
     section = make_section(report)
-    client.force_login(request.getfixturevalue(persona))
-    for address in (
-        reverse("findings:reports"),
-        reverse("findings:report_edit", args=[report.token]),
-        reverse("findings:report_section", args=[report.token, section.pk]),
-        reverse("findings:report_preview", args=[report.token, "en"]),
-    ):
-        assert client.get(address).status_code == 404, address
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    urls = {
+        "list": reverse("findings:reports"),
+        "edit": reverse("findings:report_edit", args=[report.token]),
+        "section": reverse("findings:report_section", args=[report.token, section.pk]),
+        "preview": reverse("findings:report_preview", args=[report.token, "en"]),
+        "move": reverse("findings:report_move_section", args=[report.token, section.pk]),
+    }
+    statuses = {
+        name: (client.post(url) if name == "move" else client.get(url)).status_code
+        for name, url in urls.items()
+    }
+    expected = {
+        "anonymous": dict.fromkeys(urls, 302),
+        "facilitator": {**dict.fromkeys(urls, 200), "move": 302},
+        "partner": {**dict.fromkeys(urls, 404), "list": 200},
+    }.get(persona, dict.fromkeys(urls, 404))
+    assert statuses == expected
+    assert ReportSection.objects.filter(report=report).count() == 1
