@@ -173,6 +173,9 @@ def report_section(request, token, pk):
             )
             messages.success(request, _("The block is added."))
             return redirect(here)
+        if action == "move_block":
+            move_block(section, request.POST.get("block"), request.POST.get("direction"))
+            return redirect(here)
         if action == "delete_block":
             get_object_or_404(section.blocks, pk=request.POST.get("block", "0")).delete()
             messages.success(request, _("The block is removed."))
@@ -213,6 +216,24 @@ def report_move_section(request, token, pk):
         for order, section in enumerate(sections, start=1):
             ReportSection.objects.filter(pk=section.pk).update(order=order)
     return redirect("findings:report_edit", token=token)
+
+
+def move_block(section, block_id, direction):
+    """Swap a block's place (paragraph and order) with its neighbour's in reading order."""
+    blocks = list(section.blocks.all())
+    index = next((i for i, b in enumerate(blocks) if b.pk == int_or_0(block_id)), None)
+    if index is None:
+        raise Http404
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(blocks):
+        return
+    one, two = blocks[index], blocks[other]
+    # Each takes the other's paragraph and place; renumbering keeps reading order = list order.
+    one.after_paragraph, two.after_paragraph = two.after_paragraph, one.after_paragraph
+    blocks[index], blocks[other] = two, one
+    for order, block in enumerate(blocks):
+        block.order = order
+    ReportBlock.objects.bulk_update(blocks, ["after_paragraph", "order"])
 
 
 def int_or_0(value):

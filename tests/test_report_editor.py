@@ -130,6 +130,25 @@ def partner(db):
     return MembershipFactory(organization=office, role=Membership.Role.PARTNER).user
 
 
+def test_blocks_move_up_and_down_across_paragraphs(client, facilitator, survey):
+    report = make_report(survey)
+    section = make_section(report)
+    figures = ReportBlock.objects.create(section=section, kind="figures", after_paragraph=0)
+    first = ReportBlock.objects.create(section=section, kind="themes", after_paragraph=1)
+    second = ReportBlock.objects.create(section=section, kind="themes", after_paragraph=1)
+    address = reverse("findings:report_section", args=[report.token, section.pk])
+    client.force_login(facilitator)
+
+    def move(block, direction):
+        client.post(address, {"action": "move_block", "block": block.pk, "direction": direction})
+        return list(section.blocks.values_list("pk", "after_paragraph"))
+
+    assert move(second, "up") == [(figures.pk, 0), (second.pk, 1), (first.pk, 1)]
+    assert move(second, "up") == [(second.pk, 0), (figures.pk, 1), (first.pk, 1)]
+    assert move(second, "up") == [(second.pk, 0), (figures.pk, 1), (first.pk, 1)]
+    assert move(figures, "down") == [(second.pk, 0), (first.pk, 1), (figures.pk, 1)]
+
+
 @pytest.mark.parametrize("persona", EDITOR_PERSONAS)
 def test_the_editor_answers_only_the_facilitator(client, survey, persona, request):
     """The URL x persona table for the editor's pages: the facilitator opens them, signed-out
