@@ -23,7 +23,7 @@ import re
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -201,20 +201,23 @@ class Renderer:
         responses = Response.objects.included()
         if self.instrument is not None:
             responses = responses.filter(instrument=self.instrument)
-        answered = responses.aggregate(
-            n=Count("id"),
-            organizations=Count("organization", distinct=True),
-            areas=Count("area", distinct=True),
-            languages=Count("language", distinct=True, filter=~Q(language="")),
-        )
+        answered = responses.aggregate(n=Count("id"))
         sessions = ListeningSession.objects.filter(status=ListeningSession.Status.COMPLETE)
         held = sessions.aggregate(n=Count("id"), attendees=Sum("attendees"))
-        organizations = set(responses.values_list("organization_id", flat=True).distinct())
-        organizations |= set(sessions.values_list("organization_id", flat=True).distinct())
-        areas = set(responses.exclude(area=None).values_list("area_id", flat=True).distinct())
-        areas |= set(sessions.exclude(area=None).values_list("area_id", flat=True).distinct())
+        organizations = set(
+            responses.values_list("organization_id", flat=True).order_by().distinct()
+        )
+        organizations |= set(
+            sessions.values_list("organization_id", flat=True).order_by().distinct()
+        )
+        areas = set(
+            responses.exclude(area=None).values_list("area_id", flat=True).order_by().distinct()
+        )
+        areas |= set(
+            sessions.exclude(area=None).values_list("area_id", flat=True).order_by().distinct()
+        )
         languages = set(
-            responses.exclude(language="").values_list("language", flat=True).distinct()
+            responses.exclude(language="").values_list("language", flat=True).order_by().distinct()
         )
         for spoken in sessions.values_list("languages", flat=True):
             languages |= set(spoken or [])

@@ -367,3 +367,39 @@ def test_publishing_is_refused_while_a_block_refers_to_nothing(survey, facilitat
         "Section 1: a block refers to a question or theme that no longer exists."
     ]
     assert "This block refers to something that no longer exists." in render_body(report, "en")
+
+
+def test_figures_count_responses_sessions_people_organizations_areas_and_languages(
+    survey, links, areas, facilitator, org_a, org_b
+):
+    two = list(areas.order_by("number")[:2])
+    for index in range(12):
+        make_response(
+            links["a" if index % 2 else "b"],
+            language="es" if index < 4 else "en",
+            area=two[index % 2],
+        )
+    make_response(links["a"], status="excluded", exclusion_reason="test")
+    for _ in range(11):
+        ListeningSession.objects.create(
+            organization=org_a,
+            guide=survey,
+            held_on="2026-10-01",
+            created_by=facilitator,
+            attendees=2,
+            languages=["zh-hans"],
+            status=ListeningSession.Status.COMPLETE,
+        )
+    report = make_report(survey)
+    block = ReportBlock.objects.create(section=make_section(report), kind="figures")
+    figures = {
+        key: value for key, _label, value, _count in Renderer(report).block(block)["figures"]
+    }
+    assert figures == {
+        "responses": 12,
+        "sessions": 11,
+        "people": 34,
+        "organizations": 2,
+        "areas": 2,
+        "languages": 3,
+    }
