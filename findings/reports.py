@@ -34,6 +34,7 @@ from modeltranslation.utils import build_localized_fieldname
 from organizations.models import Organization
 from surveys.models import ListeningSession, Response
 
+from . import charts
 from .models import Report, ReportBlock, ReportVersion, StarredQuote, Theme
 from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
 from .results import crosstab, figures
@@ -142,7 +143,7 @@ class Renderer:
         cols = dimension(params["cols"], questions, self.organizations)
         data = crosstab(responses, rows, cols)
         table = crosstab_table(data, rows, cols, params.get("pct", ""), True)
-        return {"table": table, "base": shown_count(data["total"])}
+        return {"table": table, "base": shown_count(data["total"]), **crosstab_chart(table)}
 
     def themes_in_order(self):
         if self._themes is None:
@@ -232,6 +233,29 @@ class Renderer:
                 ("languages", _("languages"), len(languages), False),
             ]
         }
+
+
+def crosstab_chart(table):
+    """A cross-tab as 100%-stacked bars, one per row, from the counts the table shows (a
+    hidden cell draws nothing). None when a respondent may be in several cells."""
+    if table["too_few"] or table["multiple"]:
+        return {}
+    bars = []
+    for row in table["body"]:
+        total = row["total"]
+        cells = [
+            None
+            if cell["hidden"] or total["hidden"] or not total["count"]
+            else 100 * cell["count"] / total["count"]
+            for cell in row["cells"]
+        ]
+        bars.append({"label": row["label"], "cells": cells})
+    summary = _("%(rows)s by %(cols)s, percent of each row") % {
+        "rows": table["row_title"],
+        "cols": table["col_title"],
+    }
+    columns = [column["label"] for column in table["columns"]]
+    return {"chart": charts.stacked_chart(bars, columns), "summary": summary}
 
 
 def section_parts(body, blocks):

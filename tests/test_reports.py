@@ -403,3 +403,30 @@ def test_figures_count_responses_sessions_people_organizations_areas_and_languag
         "areas": 2,
         "languages": 3,
     }
+
+
+def test_a_crosstab_block_draws_each_rows_shares_without_hidden_cells(survey, links):
+    trust = survey.questions.get(code="trust")
+    agree, neutral = (trust.choices.get(code=code) for code in ("agree", "neutral"))
+    for org, choice, count in (("a", agree, 11), ("a", neutral, 12), ("b", agree, 15)):
+        for _ in range(count):
+            make_response(links[org]).answers.create(question=trust, choice=choice)
+    report = make_report(survey)
+    block = ReportBlock.objects.create(
+        section=make_section(report),
+        kind="results",
+        params={"rows": "organization", "cols": "q:trust", "pct": ""},
+    )
+    data = Renderer(report).block(block)
+    shares = {
+        item["label"]: [segment["title"] for segment in item["segments"]]
+        for item in data["chart"]["items"]
+    }
+    assert shares == {"Org A": ["Neutral: 52%", "Agree: 48%"], "Org B": ["Agree: 100%"]}
+    # One more small cell hides cells, which then draw nothing (the hypothesis test above
+    # checks that no hidden count is ever shown).
+    for _ in range(3):
+        make_response(links["b"]).answers.create(question=trust, choice=neutral)
+    data = Renderer(report).block(block)
+    assert [len(item["segments"]) for item in data["chart"]["items"]] == [0, 0]
+    assert data["summary"] == "Organization by I trust the police., percent of each row"
