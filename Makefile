@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the browser tests and the message catalogs need (Playwright's driver needs
 # libatomic1; checked on a minimal Debian 12 root made with debootstrap --variant=minbase);
-# pspp reads the SPSS downloads back in a test.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp
+# pspp reads the SPSS downloads back in a test; WeasyPrint (report PDFs) needs Pango, and
+# sets Chinese in fonts-noto-cjk.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 .PHONY: run test install install-dev system-packages messages lint bench clean
 

@@ -26,5 +26,7 @@ urlpatterns = [
 # link without a prefix follows the browser's preferred language.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    # Published findings reports, one address per language.
+    path("reports/", include("findings.report_urls")),
     path("", include("surveys.urls")),
 )

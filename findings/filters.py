@@ -4,16 +4,23 @@ does the task that prepares a large download in the background (with the same ru
 
 from django.http import Http404
 
+from organizations.models import Organization
 from surveys.models import Instrument
 
-from .forms import STAFF, ResultsFilterForm, visible_organizations
+from .forms import PUBLIC, STAFF, ResultsFilterForm, visible_organizations
 
 
 def filter_organizations(user):
-    """The CBOs a user may narrow to: every one for the facilitator, else their own (no
-    query: the membership is loaded already)."""
+    """The CBOs a user may narrow to: every one for the facilitator and city partners, else
+    their own (no query: the membership is loaded already)."""
     if user.is_facilitator:
         return visible_organizations(user)
+    if user.is_partner:
+        return list(
+            Organization.objects.filter(kind=Organization.Kind.CBO)
+            .order_by("name")
+            .only("pk", "slug", "name")
+        )
     return [user.membership.organization]
 
 
@@ -39,4 +46,6 @@ def bound_filters(user, query, form_class=ResultsFilterForm):
         data["instrument"] = (default or instruments[0]).code
     if not data.get("view"):
         data["view"] = STAFF
+    if user.is_partner:
+        data["view"] = PUBLIC  # a city partner sees only what the public would
     return form_class(data, instruments=instruments, organizations=organizations)

@@ -463,3 +463,7 @@ class PreparedFile(models.Model):
     def expired(self):
         hours = settings.PREPARED_FILE_HOURS
         return self.created_at < timezone.now() - timedelta(hours=hours)
+
+
+# Reports live in their own module; Django finds models through this one.
+from .report_models import Report, ReportBlock, ReportSection, ReportVersion  # noqa: E402,F401

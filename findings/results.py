@@ -36,10 +36,15 @@ class Filters:
     include_excluded: bool = False  # downloads may hold excluded responses too
 
 
-def responses_for(user, filters):
+def responses_for(user, filters, every_organization=False):
     """The included responses a user may see that the filters select (the one scoping rule);
-    excluded ones too when the filters say so (a download "with status and reason")."""
-    queryset = Response.objects.visible_to(user).filter(instrument=filters.instrument)
+    excluded ones too when the filters say so (a download "with status and reason").
+    `every_organization`: a city partner's suppressed pages count every organization's
+    responses, though the partner may see none of them as rows."""
+    if every_organization:
+        queryset = Response.objects.filter(instrument=filters.instrument)
+    else:
+        queryset = Response.objects.visible_to(user).filter(instrument=filters.instrument)
     if not filters.include_excluded:
         queryset = queryset.included()
     if filters.organizations:

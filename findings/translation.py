@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import StarredQuote, Theme
+from .models import Report, ReportSection, StarredQuote, Theme
 
 
 @register(Theme)
@@ -12,3 +12,13 @@ class ThemeTranslationOptions(TranslationOptions):
 class StarredQuoteTranslationOptions(TranslationOptions):
     # The original stays as it was said; these are its translations for reports.
     fields = ("translation",)
+
+
+@register(Report)
+class ReportTranslationOptions(TranslationOptions):
+    fields = ("title",)
+
+
+@register(ReportSection)
+class ReportSectionTranslationOptions(TranslationOptions):
+    fields = ("heading", "body")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_urls, views
 
 app_name = "findings"
 urlpatterns = [
@@ -65,3 +65,6 @@ urlpatterns = [
     path("themes/codings.xlsx", views.codings_download, {"kind": "xlsx"}, name="codings_xlsx"),
     path("themes/<slug:code>/quotes/", views.theme_quotes, name="theme_quotes"),
 ]
+
+# The report editor lives in its own module (findings.report_urls).
+urlpatterns += report_urls.staff_urlpatterns

@@ -247,6 +247,8 @@ def filter_organizations(request):
 def organization_scope(request):
     """The organizations to name, and the ids to count (None: all) for theme pages."""
     organizations = filter_organizations(request)
+    if request.user.is_partner:
+        return organizations, None
     if not request.user.is_facilitator:
         return organizations, [organizations[0].pk]
     return organizations, None if request.organization is None else [request.organization.pk]
@@ -268,7 +270,7 @@ def base_line(count, first, last, organizations_label, public):
 
 
 def organizations_label(request, form):
-    if not request.user.is_facilitator:
+    if not (request.user.is_facilitator or request.user.is_partner):
         return request.user.membership.organization.name
     chosen = form.cleaned_data.get("org") or []
     if not chosen:
@@ -276,7 +278,12 @@ def organizations_label(request, form):
     return ", ".join(form.organizations[slug].name for slug in chosen)
 
 
-@workspace_view
+def counted(request, filters):
+    """The responses a results page counts (city partners: every organization's)."""
+    return responses_for(request.user, filters, every_organization=request.user.is_partner)
+
+
+@workspace_view(partners=True)
 def results(request):
     form = setup_filters(request)
     context = {"form": form, "public": False}
@@ -284,7 +291,7 @@ def results(request):
         filters = form.filters()
         instrument = filters.instrument
         questions = instrument.cached_questions()
-        responses = responses_for(request.user, filters)
+        responses = counted(request, filters)
         figs = figures(responses, questions, instrument)
         public = form.public
         context.update(
@@ -329,14 +336,14 @@ def build_crosstab(request, form, table_form, questions):
     organizations = form.organizations
     rows = dimension(table_form.cleaned_data["rows"], questions, organizations)
     cols = dimension(table_form.cleaned_data["cols"], questions, organizations)
-    responses = responses_for(request.user, filters)
+    responses = counted(request, filters)
     data = crosstab(responses, rows, cols)
     table = crosstab_table(data, rows, cols, table_form.cleaned_data["pct"], form.public)
     table["base"] = base_of(responses)
     return table
 
 
-@workspace_view
+@workspace_view(partners=True)
 def crosstab_page(request):
     form, table_form, questions = crosstab_setup(request)
     context = {
@@ -364,7 +371,7 @@ def crosstab_page(request):
     return render(request, "findings/crosstab.html", context)
 
 
-@workspace_view
+@workspace_view(partners=True)
 def crosstab_csv(request):
     form, table_form, questions = crosstab_setup(request)
     if table_form is None or not table_form.is_valid():
@@ -506,7 +513,7 @@ def querystring_without(request, names):
     return params.urlencode()
 
 
-@workspace_view
+@workspace_view(partners=True)
 def themes(request):
     """Theme frequencies: items and people per theme, by organization, area, language or
     source. A CBO sees its own organization's; the public view hides small counts."""
@@ -515,7 +522,7 @@ def themes(request):
     data.setdefault("view", STAFF)
     form = ThemeResultsForm(data)
     by = (form.is_valid() and form.cleaned_data["by"]) or "organization"
-    public = form.is_valid() and form.cleaned_data["view"] == PUBLIC
+    public = request.user.is_partner or (form.is_valid() and form.cleaned_data["view"] == PUBLIC)
     organizations, scope = organization_scope(request)
     cells, totals, overall = theme_counts(by, scope)
     all_themes = themes_in_tree_order(list(Theme.objects.all()))

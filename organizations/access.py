@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 from .models import Organization
 
 
-def workspace_view(view=None, *, manager=False):
+def workspace_view(view=None, *, manager=False, partners=False):
     """Signed-in, active staff of an organization (or the facilitator).
 
     Sets `request.organization`: the user's own; for the facilitator, the one named by
     `?org=<slug>`, else None (all organizations). Managers-only views answer 403 to staff.
+    A city partner reaches only the views that say `partners=True` (aggregate pages, always
+    suppressed, over every organization: `request.organization` is None); every other one
+    answers them 404, like a page that does not exist.
     """
 
     def decorate(view):
@@ -28,7 +31,11 @@ def workspace_view(view=None, *, manager=False):
             user = request.user
             membership = user.membership
             slugs = request.GET.getlist("org")
-            if user.is_facilitator:
+            if user.is_partner:
+                if not partners:
+                    raise Http404
+                request.organization = None
+            elif user.is_facilitator:
                 # One `?org=` narrows the workspace to that organization; several (a results
                 # filter) leave it over all of them. Each must exist.
                 found = list(Organization.objects.filter(slug__in=slugs)) if slugs else []

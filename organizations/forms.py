@@ -63,6 +63,12 @@ class InviteForm(forms.Form):
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.STAFF
     )
 
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        # City partners only in a partner organization, staff and managers only elsewhere.
+        self.fields["role"].choices = Membership.roles_for(organization)
+        self.fields["role"].initial = self.fields["role"].choices[0][0]
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
@@ -102,6 +108,10 @@ class RoleForm(forms.ModelForm):
         model = Membership
         fields = ["role"]
         labels = {"role": _("Role")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Membership.roles_for(self.instance.organization)
 
     def clean_role(self):
         role = self.cleaned_data["role"]

@@ -3,8 +3,8 @@
 django-otp keeps the devices (one authenticator app per person, a TOTP device, and one static
 device holding the recovery codes) and marks a session as verified. What this module adds:
 
-- Who must use it: the facilitator's staff and anyone with admin access (MFA_REQUIRED). City
-  partners join them when that role exists. CBO managers and staff may turn it on.
+- Who must use it: the facilitator's staff, anyone with admin access and city partners
+  (MFA_REQUIRED). CBO managers and staff may turn it on.
 - Where a session stands after the password: "verify" (has a device), "enrol" (must set one up)
   or "none". It is worked out once per sign-in and kept in the session, so staff pages cost no
   device query on every request.
@@ -34,7 +34,11 @@ CODES_KEY = "two_step_new_codes"
 
 
 def is_required(user):
-    return settings.MFA_REQUIRED and user.is_active and (user.is_facilitator or user.is_staff)
+    return (
+        settings.MFA_REQUIRED
+        and user.is_active
+        and (user.is_facilitator or user.is_staff or user.is_partner)
+    )
 
 
 def state(request, recheck=False):
@@ -145,6 +149,16 @@ def _password_accepted(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     request.session[STATE_KEY] = _state_for(user)
+    if user.is_partner:
+        # A city partner's sign-ins are in the audit log, as the issue of the role asks.
+        from .models import AuditEvent
+
+        AuditEvent.objects.create(
+            organization_id=user.membership.organization_id,
+            actor=user,
+            subject=user,
+            action=AuditEvent.Action.SIGNED_IN,
+        )
     if request.session[STATE_KEY] != VERIFY:
         # Sign-in is complete with the password alone (AXES_RESET_ON_SUCCESS is off).
         clear_failures(request, user)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -60,6 +61,21 @@ class StaffIdleTimeoutMiddleware:
             # Write at most once a minute: the session row is not rewritten on every click.
             if now - last > 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class PartnerFenceMiddleware:
+    """City partners read aggregates only: the admin answers them 404, as it would a page
+    that does not exist (workspace views decide for themselves, organizations.access)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path.startswith("/admin/") and user is not None and user.is_authenticated:
+            if user.is_partner:
+                raise Http404
         return self.get_response(request)
 
 

@@ -89,6 +89,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         membership = self.membership
         return bool(membership and membership.organization.kind == Organization.Kind.FACILITATOR)
 
+    @property
+    def is_partner(self):
+        """A city partner: reads published reports and suppressed results, nothing else."""
+        membership = self.membership
+        return bool(
+            self.is_active
+            and not self.is_superuser
+            and membership
+            and (
+                membership.role == Membership.Role.PARTNER
+                or membership.organization.kind == Organization.Kind.PARTNER
+            )
+        )
+
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -103,6 +117,8 @@ class Organization(models.Model):
     class Kind(models.TextChoices):
         CBO = "cbo", _("Community-based organization")
         FACILITATOR = "facilitator", _("Facilitator")
+        # A city office that reads findings (the Mayor's Office, the Police Department).
+        PARTNER = "partner", _("City partner")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -149,6 +165,8 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         STAFF = "staff", _("Staff")
         MANAGER = "manager", _("Manager")
+        # Read-only: published reports and suppressed results; only in a partner organization.
+        PARTNER = "partner", _("City partner")
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
@@ -181,6 +199,19 @@ class Membership(models.Model):
     @property
     def can_manage_members(self):
         return self.role == self.Role.MANAGER
+
+    @classmethod
+    def roles_for(cls, organization):
+        """A partner organization has only partners; a CBO (or the facilitator) never has one."""
+        if organization.kind == Organization.Kind.PARTNER:
+            return [(cls.Role.PARTNER, cls.Role.PARTNER.label)]
+        return [(cls.Role.STAFF, cls.Role.STAFF.label), (cls.Role.MANAGER, cls.Role.MANAGER.label)]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role not in dict(self.roles_for(self.organization)):
+            raise ValidationError({"role": _("This role does not exist in this organization.")})
 
 
 class Area(models.Model):
@@ -217,6 +248,8 @@ class AuditEvent(models.Model):
         DEACTIVATED = "deactivated", _("Deactivated")
         REACTIVATED = "reactivated", _("Reactivated")
         PURGED = "purged", _("Deleted after the retention period")
+        SIGNED_IN = "signed_in", _("Signed in")
+        REPORT_VIEWED = "report_viewed", _("Report read")
 
     # Empty for site-wide events, which only the facilitator sees (visible_to filters by
     # organization).

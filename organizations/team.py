@@ -152,7 +152,7 @@ def invite(request):
     organization = request.organization
     if organization is None:
         return redirect("team:members")
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, organization=organization)
     if form.is_valid():
         data = form.cleaned_data
         language = translation.get_language()

@@ -71,8 +71,11 @@ PAGE_SIZE = 50
 # --- Home ------------------------------------------------------------------------------
 
 
-@workspace_view
+@workspace_view(partners=True)
 def home(request):
+    if request.user.is_partner:
+        # A city partner's workspace is the reports shared with them (findings).
+        return redirect("findings:reports")
     responses = scoped(Response.objects.included(), request)
     sessions = scoped(ListeningSession.objects.all(), request)
     per_instrument = list(

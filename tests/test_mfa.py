@@ -230,8 +230,8 @@ def test_two_step_pages_for_every_persona_show_only_their_own_key(client, world,
         assert all(r["Location"].startswith("/accounts/login/") for r in pages.values())
         return
     # The code page has nothing to ask before an app is set up: on to the workspace. The
-    # facilitator must set one up before any other account page.
-    account = 302 if persona == "facilitator" else 200
+    # facilitator and city partners must set one up before any other account page.
+    account = 302 if persona in {"facilitator", "partner"} else 200
     assert statuses == {ACCOUNT: account, SET_UP: 200, CODE: 302}
     shown = pages[SET_UP].content.decode()
     if persona == "manager_b":

@@ -13,13 +13,14 @@ import pyreadstat
 import pytest
 from django.urls import reverse
 
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from surveys.models import CollectionLink, Instrument, ListeningSession, Response, SecondEntry
 
 from .factories import (
     CollectionLinkFactory,
     InstrumentFactory,
     MembershipFactory,
+    OrganizationFactory,
     QuestionFactory,
     SectionFactory,
 )
@@ -34,6 +35,7 @@ PERSONAS = [
     "manager_b",
     "deactivated",
     "facilitator",
+    "partner",
 ]
 
 
@@ -43,6 +45,8 @@ def world(org_a, org_b, survey, staff_a, manager_a, staff_b, facilitator):
     deactivated = MembershipFactory(organization=org_a, role=Membership.Role.MANAGER).user
     deactivated.is_active = False
     deactivated.save()
+    office = OrganizationFactory(name="Police Department", kind=Organization.Kind.PARTNER)
+    partner = MembershipFactory(organization=office, role=Membership.Role.PARTNER).user
     guide = InstrumentFactory(kind=Instrument.Kind.GUIDE, code="scoping-guide")
     QuestionFactory(
         instrument=guide,
@@ -85,6 +89,7 @@ def world(org_a, org_b, survey, staff_a, manager_a, staff_b, facilitator):
         "manager_b": manager_b,
         "deactivated": deactivated,
         "facilitator": facilitator,
+        "partner": partner,
     }
     return {"objects": objects, "users": users, "survey": survey}
 
@@ -115,6 +120,9 @@ def object_urls(objects):
     ]
 
 
+PARTNER_PAGES = {"results", "crosstab", "crosstab_csv"}
+
+
 def own_org(persona):
     return persona[-1] if persona[-2:] in {"_a", "_b"} else None
 
@@ -123,6 +131,9 @@ def expected_status(persona, name, owner):
     if persona in {"anonymous", "deactivated"}:
         return 302
     redirects = name.startswith("response_") or name == "link_status"
+    if persona == "partner":
+        # Aggregates of every organization, always suppressed; nothing row-level.
+        return 200 if name in PARTNER_PAGES else 404
     if persona == "facilitator":
         return 302 if redirects else 200
     if own_org(persona) != owner:
@@ -150,7 +161,7 @@ def test_every_object_url_for_every_persona(client, world, persona):
             if expected[(owner, name)] == 302 and persona in {"anonymous", "deactivated"}:
                 assert response["Location"].startswith("/accounts/login/"), url
     assert results == expected
-    if persona in {"staff_b", "manager_b", "anonymous", "deactivated"}:
+    if persona in {"staff_b", "manager_b", "anonymous", "deactivated", "partner"}:
         # Nothing of A changed through someone else's requests.
         assert Response.objects.get(pk=world["objects"]["a"]["response"].pk).status == "included"
         assert CollectionLink.objects.get(pk=world["objects"]["a"]["link"].pk).status == "active"
@@ -264,3 +275,56 @@ def test_coding_screens_answer_only_the_facilitator(client, world, persona):
     assert {url: client.get(url).status_code for url in FACILITATOR_ONLY} == {
         url: expected for url in FACILITATOR_ONLY
     }
+
+
+# A city partner's own pages: aggregates of every organization, always "as the public would
+# see it"; everything else answers 404, the team pages and the admin included.
+PARTNER_OPEN = {
+    reverse("findings:results"),
+    reverse("findings:crosstab") + "?rows=organization&cols=channel",
+    reverse("findings:crosstab_csv") + "?rows=organization&cols=channel",
+    reverse("findings:themes"),
+    reverse("findings:themes") + "?by=source",
+    reverse("findings:reports"),
+}
+
+
+def test_a_partner_reaches_only_suppressed_aggregates(client, world, tmp_path):
+    client.force_login(world["users"]["partner"])
+    urls = [
+        *list_urls(world["survey"]),
+        *FACILITATOR_ONLY,
+        reverse("findings:reports"),
+        reverse("team:members"),
+        reverse("team:invite"),
+        reverse("findings:theme_quotes", args=["no-such-theme"]),
+        "/admin/",
+        "/admin/surveys/response/",
+    ]
+    statuses = {}
+    for url in urls:
+        response = client.get(url)
+        statuses[url] = response.status_code
+        if response.status_code == 200:
+            body = readable(response, tmp_path)
+            for key in ("a", "b"):
+                objects = world["objects"][key]
+                assert f"PLACE-{key.upper()}" not in body, url
+                assert f"BATCH-{key.upper()}" not in body, url
+                assert objects["link"].token not in body, url
+                assert str(objects["response"].pk) not in body, url
+            if response.context and "public" in response.context:
+                assert response.context["public"] is True, url
+    expected = {
+        url: 200 if url in PARTNER_OPEN else 302 if url == reverse("workspace:home") else 404
+        for url in urls
+    }
+    assert statuses == expected
+    assert client.get(reverse("workspace:home"))["Location"] == reverse("findings:reports")
+
+
+def test_a_partner_asking_for_exact_counts_still_gets_the_public_view(client, world):
+    client.force_login(world["users"]["partner"])
+    page = client.get(reverse("findings:results"), {"view": "staff"})
+    assert page.context["public"] is True
+    assert client.get(reverse("findings:themes"), {"view": "staff"}).context["public"] is True
