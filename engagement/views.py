@@ -1,9 +1,13 @@
+import sys
+
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+
+from engagement.outage import database_unavailable, service_unavailable
 
 
 @never_cache
@@ -24,10 +28,15 @@ def home(request):
 # The site's error pages. Django's own error views check the CSRF token, which reads the
 # request body again: a body that failed to parse the first time (an odd charset, a
 # multipart body without a boundary) then fails inside the error page, and the server answers
-# with its bare 500. These views never read request.POST or the body.
+# with its bare 500. These views never read request.POST or the body (the 503 page reads
+# it only inside a try, to offer the same form again).
 
 
 def bad_request(request, exception=None):
+    # Django turns a session that could not be saved into a 400 ("the session was
+    # deleted"), also when the database failed: that is an outage, not a bad request.
+    if database_unavailable(exception):
+        return service_unavailable(request, exception)
     return render(request, "400.html", status=400)
 
 
@@ -40,6 +49,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database failure outside a view (loading the session in a middleware) reaches here.
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request, sys.exc_info()[1])
     # No request context: the session, the user or the database may be what failed.
     return HttpResponseServerError(render_to_string("500.html"))
 
