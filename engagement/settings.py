@@ -177,6 +177,8 @@ DB_OPTIONS.setdefault(
     f" -c idle_in_transaction_session_timeout={env_int('DB_IDLE_IN_TRANSACTION_TIMEOUT', 20)}s"
     " -c jit=off -c min_parallel_index_scan_size=0 -c random_page_cost=1.1",
 )
+# /healthz answers 503 when the heartbeat write takes longer than this (seconds).
+HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT") or 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"

@@ -1,24 +1,79 @@
+import os
+import socket
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as ProbeTimeout
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from engagement.models import Heartbeat
 from engagement.outage import database_unavailable, service_unavailable
 
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers)."""
+    """For load balancers: 200 when the database takes this server's heartbeat write within
+    HEALTHZ_TIMEOUT seconds, else 503 at once (refused, stalled, locked, disk full).
+
+    The write runs in a probe thread on a connection of its own, so that the answer comes in
+    time even when connecting or the health check of a kept connection would hang; a probe
+    still waiting is waited for again rather than started twice."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        probe().result(timeout=settings.HEALTHZ_TIMEOUT)
+    except ProbeTimeout:
+        return unhealthy(f"no answer within {settings.HEALTHZ_TIMEOUT:g} s")
+    except DatabaseError as error:
+        return unhealthy(str(error).strip().splitlines()[0] if str(error).strip() else "error")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def unhealthy(reason):
+    return HttpResponse(f"database unavailable: {reason}\n", status=503, content_type="text/plain")
+
+
+_probes = {"pid": None, "executor": None, "future": None}
+_probes_lock = threading.Lock()
+
+
+def probe():
+    """The heartbeat write in flight, or a new one (one probe thread per process)."""
+    with _probes_lock:
+        if _probes["pid"] != os.getpid():  # a forked worker: threads do not survive a fork
+            _probes.update(pid=os.getpid(), executor=ThreadPoolExecutor(1), future=None)
+        if _probes["future"] is None or _probes["future"].done():
+            _probes["future"] = _probes["executor"].submit(write_heartbeat)
+        return _probes["future"]
+
+
+def write_heartbeat():
+    """Upsert this server's heartbeat row on a new connection, then close it."""
+    try:
+        connection.ensure_connection()
+        # The client-side deadline (engagement.postgresql) of this connection: the probe
+        # thread is free again soon after a stall, ready for the next probe.
+        connection.connection.deadline = settings.HEALTHZ_TIMEOUT
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)",
+                    [f"{int(settings.HEALTHZ_TIMEOUT * 1000)}ms"],
+                )
+            Heartbeat.objects.bulk_create(
+                [Heartbeat(server=socket.gethostname()[:255], beat=timezone.now())],
+                update_conflicts=True,
+                unique_fields=["server"],
+                update_fields=["beat"],
+            )
+    finally:
+        connection.close()
 
 
 def home(request):

@@ -210,3 +210,57 @@ def test_database_settings_reach_the_server():
         "tcp_user_timeout": "10000",
     }
     assert connection.connection.deadline == 15
+
+
+# --- /healthz ------------------------------------------------------------------------
+
+
+def test_healthz_writes_the_heartbeat(client):
+    from engagement.models import Heartbeat
+
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok\n")
+    first = Heartbeat.objects.get().beat
+    assert client.get("/healthz").status_code == 200
+    assert Heartbeat.objects.get().beat > first
+
+
+def test_healthz_answers_503_within_two_seconds_when_the_write_waits_on_a_lock(client):
+    assert client.get("/healthz").status_code == 200
+    with held("LOCK TABLE engagement_heartbeat IN ACCESS EXCLUSIVE MODE"):
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.content.startswith(b"database unavailable")
+    assert elapsed < 2
+    # Back as soon as the lock is gone (the probe that waited on it ends within its timeout).
+    deadline = time.monotonic() + 2
+    while client.get("/healthz").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_healthz_answers_503_within_two_seconds_when_the_database_refuses():
+    # A real unreachable server (nothing listens on port 9), not a mock.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time, django; django.setup();"
+            "from django.test import Client;"
+            "started = time.monotonic(); r = Client().get('/healthz');"
+            "print(r.status_code, time.monotonic() - started < 2)",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "engagement.settings",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:9/engagement",
+            "ALLOWED_HOSTS": "testserver",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["503", "True"], result.stderr
