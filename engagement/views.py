@@ -66,6 +66,15 @@ def write_heartbeat():
                     "SELECT set_config('statement_timeout', %s, true)",
                     [f"{int(settings.HEALTHZ_TIMEOUT * 1000)}ms"],
                 )
+                # A full disk lets the heartbeat row below be rewritten in place, in its page and
+                # WAL segment, for a long time while new rows (sessions, responses) fail.
+                # A sort too large for the least memory writes a temporary file of about
+                # 100 KB in the data directory: it fails at once when the disk is full.
+                cursor.execute("SET LOCAL work_mem = '64kB'")
+                cursor.execute(
+                    "SELECT count(*) FROM"
+                    " (SELECT g FROM generate_series(1, 10000) g ORDER BY g DESC OFFSET 0) s"
+                )
             Heartbeat.objects.bulk_create(
                 [Heartbeat(server=socket.gethostname()[:255], beat=timezone.now())],
                 update_conflicts=True,
