@@ -265,3 +265,14 @@ def test_healthz_answers_503_within_two_seconds_when_the_database_refuses():
         timeout=60,
     )
     assert result.stdout.split() == ["503", "True"], result.stderr
+
+
+@pytest.mark.urls("tests.crash_urls")
+def test_a_bug_still_gets_the_500_page_that_speaks_of_a_fault():
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/crash/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert "fault in our software" in response.content.decode()
+    assert "few minutes" not in response.content.decode()
