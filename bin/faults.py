@@ -142,12 +142,12 @@ class Cluster:
     def postmaster(self):
         return int((self.data / "postmaster.pid").read_text().split()[0])
 
-    def destroy(self):
+    def destroy(self, keep_logs=False):
         if self.data.exists() and self.running():
             self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop", check=False)
         if self.disk.exists() and os.path.ismount(self.disk):
             subprocess.run(["umount", str(self.disk)], check=False)
-        shutil.rmtree(RUN_DIR, ignore_errors=True)
+        shutil.rmtree(self.disk if keep_logs else RUN_DIR, ignore_errors=True)
 
     # The faults. Each returns when the fault is over (the server was told to go on).
     def fast_restart(self):
@@ -279,7 +279,8 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.counts = dict.fromkeys(
-            ["walks", "5xx", "4xx", "start_over", "dropped", "gave_up", "sent_to_start"], 0
+            ["walks", "5xx", "503", "4xx", "start_over", "dropped", "gave_up", "sent_to_start"],
+            0,
         )
         self.posted = set()  # response ids of every final POST sent
         self.thanked = set()  # response ids whose thank-you page was seen
@@ -316,6 +317,8 @@ def send(resident, stats, path, data=None):
                     stats.count("start_over")
                 return None
             stats.count("5xx")
+            if status == 503:
+                stats.count("503")
             pause = min(10, int(headers.get("Retry-After") or 2))
         time.sleep(pause)
     stats.count("gave_up")
@@ -457,7 +460,7 @@ def phase(name, fault, health, link_paths):
     )
     say(
         f"{name}: {result['walks']} walks done, {lost} lost, {duplicated} duplicated, "
-        f"{result['5xx']} 5xx, {result['4xx']} 4xx ({result['start_over']} start over), "
+        f"{result['5xx']} 5xx ({result['503']} of them 503), {result['4xx']} 4xx ({result['start_over']} start over), "
         f"{result['dropped']} dropped connections, {result['gave_up']} gave up; submissions "
         f"back {result['back_s']} s after the fault ended (longest gap {result['longest_gap_s']}"
         f" s); /healthz {health_text}"
@@ -543,7 +546,8 @@ def main():
     finally:
         health.stopping.set()
         server.stop()
-        cluster.destroy()
+        cluster.destroy(keep_logs=True)
+        say(f"Logs: {cluster.log}, {RUN_DIR / 'gunicorn.log'}")
     ran = [r for r in results.values() if not r.get("skipped")]
     summary = {
         "lost": sum(r["lost"] for r in ran),

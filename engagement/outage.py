@@ -31,14 +31,15 @@ RETRY_AFTER = 5
 
 
 def database_unavailable(exception):
-    """True when the exception, or one it was raised from or during, is an outage."""
+    """The outage behind an exception (itself, or one it was raised from or during), or
+    None when it is none (a bug, a bad request)."""
     seen = set()
     while exception is not None and id(exception) not in seen:
         if isinstance(exception, UNAVAILABLE):
-            return True
+            return exception
         seen.add(id(exception))
         exception = exception.__cause__ or exception.__context__
-    return False
+    return None
 
 
 def service_unavailable(request, exception=None):
@@ -48,7 +49,8 @@ def service_unavailable(request, exception=None):
     resident's step, and its CSRF token), or a link for a page that was being opened. It
     never touches the database or the session, which may be what failed.
     """
-    logger.warning("Database unavailable: %s", exception or "no answer")
+    cause = database_unavailable(exception)
+    logger.warning("Database unavailable: %s", str(cause or exception or "no answer").strip())
     language = translation.get_language_from_path(request.path_info) or translation.get_language()
     fields = None
     if request.method == "POST":
