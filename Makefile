@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # sets Chinese in fonts-noto-cjk.
 DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: run test install install-dev system-packages messages lint bench clean
+.PHONY: run test install install-dev system-packages messages lint bench faults clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: $(VENV)/installed-dev system-packages messages
 # Resident walks against gunicorn at 1, 8 and 32 concurrent residents; last line is JSON.
 bench: $(VENV)/installed-dev messages
 	$(PY) bin/bench.py
+
+# Resident walks through PostgreSQL restarts, kill -9, stalls, a full disk and killed workers,
+# on a cluster of its own (port 5439); per fault what residents and /healthz saw; JSON last.
+faults: $(VENV)/installed-dev messages
+	$(PY) bin/faults.py
 
 lint: $(VENV)/installed-dev
 	$(VENV)/bin/ruff check .

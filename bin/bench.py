@@ -105,7 +105,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Resident:
-    def __init__(self, latencies):
+    """One resident's browser: its own cookies, no redirects followed. `base`: another
+    server than the bench's (bin/faults.py)."""
+
+    def __init__(self, latencies, base=None):
+        self.base = base or BASE
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
         )
@@ -116,7 +120,8 @@ class Resident:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         started = time.perf_counter()
         try:
-            with self.opener.open(urllib.request.Request(BASE + path, data=body), timeout=60) as r:
+            request = urllib.request.Request(self.base + path, data=body)
+            with self.opener.open(request, timeout=60) as r:
                 status, headers, html = r.status, r.headers, r.read().decode()
         except urllib.error.HTTPError as error:
             status, headers, html = error.code, error.headers, error.read().decode()

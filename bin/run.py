@@ -3,6 +3,9 @@
 PostgreSQL at DATABASE_URL (default: 127.0.0.1:5432, user postgres) is used when it answers.
 When DATABASE_URL is not set and nothing answers there, an embedded development server
 (the `pgserver` package) starts with its data in .devdb/ inside the project.
+
+The cache (rate-limit counters) is Redis at REDIS_URL, or at 127.0.0.1:6379 when REDIS_URL is
+not set and a Redis answers there; else each process's own memory.
 """
 
 import os
@@ -66,6 +69,29 @@ def embedded_url():
     return base.replace("/postgres?", "/engagement?", 1)
 
 
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_answers(url):
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+def use_local_redis():
+    """Point REDIS_URL at a Redis answering on this machine, unless one is set already."""
+    if os.environ.get("REDIS_URL"):
+        print(f"Cache: Redis at REDIS_URL ({os.environ['REDIS_URL']}).")
+    elif redis_answers(LOCAL_REDIS_URL):
+        os.environ["REDIS_URL"] = LOCAL_REDIS_URL
+        print(f"Cache: Redis at {LOCAL_REDIS_URL} (rate limits shared by every process).")
+    else:
+        print("Cache: no Redis at 127.0.0.1:6379, using memory (rate limits per process).")
+
+
 def manage(*args):
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
@@ -87,6 +113,7 @@ def main():
             fail(error)
         os.environ["DATABASE_URL"] = url
     ensure_database(url)
+    use_local_redis()
     try:
         manage("migrate", "--no-input", "-v", "0")
         manage("load_demo", "--base-url", f"http://127.0.0.1:{port}")

@@ -4,10 +4,13 @@ import re
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_supported_language_variant
+
+from engagement.outage import database_unavailable, service_unavailable
 
 # NUL and the other C0 control characters, and DEL: no link, form or browser of ours puts
 # them in a URL or a cookie, and PostgreSQL refuses NUL in text, so a lookup with one fails
@@ -85,3 +88,32 @@ class LanguagePrefixRedirectMiddleware:
         if request.META.get("QUERY_STRING"):
             target += "?" + request.META["QUERY_STRING"]
         return HttpResponseRedirect(target)
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that fails because the database did not answer (refused, ended, timed out)
+    gets the 503 page with Retry-After, not the 500 page for bugs: the resident's answers so
+    far are in the session and pressing the button again in a moment works.
+
+    It loads the session here, where a failure can be answered, rather than lazily inside
+    the middleware after it (the staff language, the sign-in checks), where it could only
+    reach the 500 handler as an error with a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None:
+            try:
+                session.keys()
+            except DatabaseError as error:
+                if database_unavailable(error):
+                    return service_unavailable(request, error)
+                raise
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if database_unavailable(exception):
+            return service_unavailable(request, exception)
+        return None

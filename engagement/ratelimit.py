@@ -1,17 +1,22 @@
 """Rate limits per client without keeping the client's address.
 
 The address (IPv6 by its /64 network) is hashed with a key that changes every day, and the
-counters live only in the cache (Redis in production, local memory in development).
+counters live only in the cache: Redis when REDIS_URL is set (shared by every worker and app
+server, and kept when a worker restarts), else each worker's own memory (development).
 """
 
 import hashlib
 import hmac
 import ipaddress
+import logging
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request):
@@ -49,12 +54,17 @@ def retry_after(request, scope, limit, window):
     now = time.time()
     bucket = int(now // window)
     key = f"ratelimit:{scope}:{client_key(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+        cache.add(key, 0, timeout=window + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=window + 5)
+            count = 1
+    except (redis.RedisError, OSError) as error:
+        # Redis away for a moment: residents go on unlimited rather than get an error page.
+        logger.warning("Rate limit not counted, the cache did not answer: %s", error)
+        return 0
     if count > limit:
         return max(1, int((bucket + 1) * window - now))
     return 0

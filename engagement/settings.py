@@ -83,6 +83,10 @@ MIDDLEWARE = [
     "engagement.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the session and the language: a database that does not answer while the session
+    # is read or a view runs gets the translated 503 page (the 400 and 500 handlers in
+    # engagement/views.py catch the same failure when the session is saved).
+    "engagement.middleware.DatabaseUnavailableMiddleware",
     # Inside the locale middleware: /zh/… and /ES/… are redirected to their page before the
     # locale middleware answers the 404.
     "engagement.middleware.LanguagePrefixRedirectMiddleware",
@@ -135,7 +139,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+# Our subclass of Django's PostgreSQL backend adds the client-side deadline below.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "engagement.postgresql"
+DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+# Timeouts, every one shorter than gunicorn's 30 s worker timeout, so that when PostgreSQL is
+# slow, stalled or gone the app itself answers its 503 page ("a short problem, press the
+# button again") instead of gunicorn dropping the connection. 0 switches one off (e.g.
+# DB_STATEMENT_TIMEOUT=0 for a long maintenance command).
+# Seconds to open a connection (libpq; it counts anything under 2 as 2).
+DB_OPTIONS["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+# Client-side deadline (engagement/postgresql/base.py): the longest any wait for the server
+# may take. A stalled server cannot enforce its own statement_timeout, and its kernel still
+# acknowledges what we send, so only the client can give up. Longer than statement_timeout,
+# so that a slow query is normally cancelled by the server and the connection kept.
+DB_OPTIONS["client_timeout"] = env_int("DB_CLIENT_TIMEOUT", 15)
+# TCP keepalives: an idle connection to a server that went away (a crashed host, a dropped
+# network path, no reset ever sent) is found dead after 5 + 3 x 2 = 11 s, not hours later.
+DB_OPTIONS["keepalives"] = 1
+DB_OPTIONS["keepalives_idle"] = env_int("DB_KEEPALIVES_IDLE", 5)
+DB_OPTIONS["keepalives_interval"] = env_int("DB_KEEPALIVES_INTERVAL", 2)
+DB_OPTIONS["keepalives_count"] = env_int("DB_KEEPALIVES_COUNT", 3)
+# Milliseconds that data we sent may stay unacknowledged before the connection is dropped
+# (a server host that vanished in the middle of a request).
+DB_OPTIONS["tcp_user_timeout"] = env_int("DB_TCP_USER_TIMEOUT_MS", 10_000)
+# Server settings for every connection of the app:
+# statement_timeout: the server cancels a query running longer than this (a lock held
+# elsewhere, a runaway plan), so a worker is never held by one query.
+# idle_in_transaction_session_timeout: the server ends a session that sits in an open
+# transaction this long (a worker stuck or killed mid-transaction), releasing its locks.
 # PostgreSQL's JIT compiles a plan of the results' aggregates over millions of answers for
 # 0.2-0.4 s, more than it saves on them; no other query of this app is long enough to gain.
 # The results count answers from small, deduplicated indexes that the planner would not
@@ -143,9 +175,14 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_
 # time. Parallel plans still have to be cheaper, so short queries stay as they are.
 # random_page_cost 1.1: the database lives on solid-state storage (PostgreSQL's default of 4
 # assumes spinning disks and prefers scanning millions of answers to looking up thousands).
-DATABASES["default"]["OPTIONS"].setdefault(
-    "options", "-c jit=off -c min_parallel_index_scan_size=0 -c random_page_cost=1.1"
+DB_OPTIONS.setdefault(
+    "options",
+    f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT', 10)}s"
+    f" -c idle_in_transaction_session_timeout={env_int('DB_IDLE_IN_TRANSACTION_TIMEOUT', 20)}s"
+    " -c jit=off -c min_parallel_index_scan_size=0 -c random_page_cost=1.1",
 )
+# /healthz answers 503 when the heartbeat write takes longer than this (seconds).
+HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT") or 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"

@@ -4,6 +4,7 @@
 import csv
 from pathlib import Path
 
+import redis
 from django.core.cache import cache
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -50,9 +51,11 @@ def community_areas():
     """Areas change about never: kept in the cache so a step page costs no query for them."""
     from .models import Area  # the migration imports this module before apps are ready
 
-    return cache.get_or_set(
-        "surveys:community-areas",
+    def query():
         # Sorted by the English name, whatever language fills the cache first.
-        lambda: list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name_en")),
-        timeout=3600,
-    )
+        return list(Area.objects.filter(kind=Area.Kind.COMMUNITY_AREA).order_by("name_en"))
+
+    try:
+        return cache.get_or_set("surveys:community-areas", query, timeout=3600)
+    except (redis.RedisError, OSError):
+        return query()  # Redis away for a moment: one query more, not an error page
