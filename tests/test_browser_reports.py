@@ -179,7 +179,7 @@ def test_write_translate_publish_and_read_a_report(live_server, new_page, report
     assert reader.get_by_role("heading", level=1).inner_text() == "居民告诉我们的话"
     assert reader.get_by_text("认识我们名字的警察。").is_visible()
     with reader.expect_download() as download:
-        reader.get_by_role("link", name="Download as PDF").click()
+        reader.get_by_role("link", name="下载 PDF").click()
     path = download.value.path()
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
