@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
 from organizations.models import Area, Membership, Organization, User
-from surveys.models import Answer, CollectionLink, Instrument, Question, Response
+from surveys.models import Answer, Choice, CollectionLink, Instrument, Question, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -267,8 +268,22 @@ def test_demo_loader_prints_one_organizations_links_on_the_given_port(settings):
     assert Area.objects.get(kind="community_area", number=34).name_zh_hans == "阿默广场（华埠）"
     # The start page says how long it takes; the description does not say it again.
     survey = link.instrument
-    for text in (survey.description_en, survey.description_es, survey.description_zh_hans):
-        assert "minut" not in text and "分钟" not in text
+    for text in (
+        survey.description_en,
+        survey.description_es,
+        survey.description_zh_hans,
+        survey.description_pl,
+        survey.description_ar,
+    ):
+        assert "minut" not in text and "分钟" not in text and "دقيق" not in text
+    # Polish and Arabic content is complete, but only offered where the site offers them.
+    assert survey.languages == ["en", "es", "zh-hans", "pl", "ar"]
+    assert survey.offered_languages == ["en", "es", "zh-hans"]
+    assert survey.consent_text_pl and survey.consent_text_ar
+    questions = Question.objects.filter(instrument=survey)
+    assert not questions.filter(Q(text_pl__isnull=True) | Q(text_ar__isnull=True)).exists()
+    choices = Choice.objects.filter(question__instrument=survey)
+    assert not choices.filter(Q(label_pl__isnull=True) | Q(label_ar__isnull=True)).exists()
 
 
 @pytest.mark.django_db

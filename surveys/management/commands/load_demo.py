@@ -32,7 +32,9 @@ RESPONSE_COUNT = 360
 # Fixed ids and dates keep the synthetic data identical on every run and every machine.
 RESPONSE_NAMESPACE = uuid.UUID("5f1b7f0e-3c2a-4b8e-9d55-7a3e0c2b9e11")
 FIRST_DAY = datetime(2026, 9, 1, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
-CONTENT_LANGUAGES = {"en": "en", "es": "es", "zh_hans": "zh-hans"}
+# demo_content keys -> language codes. Polish and Arabic are loaded too; residents see them
+# only where OFFERED_LANGUAGES includes them (Instrument.offered_languages).
+CONTENT_LANGUAGES = {"en": "en", "es": "es", "zh_hans": "zh-hans", "pl": "pl", "ar": "ar"}
 CHICAGO_ZIPS = ["60608", "60609", "60616", "60623", "60640", "60644", "60651", "60621", "60647"]
 
 
