@@ -85,6 +85,8 @@ def test_switcher_names_polish_and_arabic_in_their_own_script(client, areas, set
     assert f'<a href="/en{path}" lang="en" hreflang="en" dir="ltr">English</a>' in arabic
     assert '<span lang="ar" aria-current="true">العربيّة</span>' in arabic
     assert "استبيان الحي" in arabic
+    # English that stands in for missing Arabic keeps its own direction.
+    assert f'<span lang="en" dir="ltr">{link.organization.name_en}</span>' in arabic
     polish = client.get(f"/pl{path}").content.decode()
     assert '<html lang="pl" dir="ltr">' in polish
     assert "Ankieta sąsiedzka" in polish and "Rozpocznij" in polish

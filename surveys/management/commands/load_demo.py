@@ -432,13 +432,15 @@ class Command(BaseCommand):
         return answers
 
     def print_summary(self, links, kiosk, cbos, show_logins, base_url):
-        # One organization's link in each language, so the three are the same survey of the
+        # One organization's link in each language, so they are all the same survey of the
         # same organization: the one whose languages include Chinese.
         chinatown = next((o for o in cbos if "zh-hans" in o.demo_languages), cbos[0])
         link = links[chinatown.pk]
         name = chinatown.name_en  # the console speaks English, whatever the link's language
         self.stdout.write(f"\nOpen these (links of {name}):")
-        for code, label in (("en", "English"), ("es", "Spanish"), ("zh-hans", "Chinese")):
+        # Every language the site offers (OFFERED_LANGUAGES may add Polish and Arabic).
+        for code in link.instrument.offered_languages:
+            label = translation.get_language_info(code)["name"]
             with translation.override(code):
                 self.stdout.write(
                     f"  Resident survey of {name} ({label}): {base_url}{link.get_absolute_url()}"
