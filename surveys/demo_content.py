@@ -232,8 +232,8 @@ _NO_NAMES_HELP = _t(
 )
 
 _OTHER = _t("Other, please specify", "Otro (especifique)", "其他（请说明）", "Inne (jakie?)", "أخرى، يرجى التحديد")
-_PREFER_NOT = _t("Prefer not to say", "Prefiero no decir", "不想回答", "Wolę nie mówić", "أفضّل عدم الإجابة")
-_NOT_SURE = _t("Not sure", "No estoy seguro/a", "不确定", "Nie wiem", "لست متأكدًا")
+_PREFER_NOT = _t("Prefer not to say", "Prefiero no decir", "不想回答", "Wolę nie odpowiadać", "أفضّل عدم الإجابة")
+_NOT_SURE = _t("Not sure", "No estoy seguro/a", "不确定", "Trudno powiedzieć", "لست متأكدًا")
 
 
 # ---------------------------------------------------------------------------
