@@ -18,13 +18,15 @@ class StaffLanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 
     def __call__(self, request):
+        # Read per request, not once at start: tests switch on more languages (Polish,
+        # Arabic) with the server already running.
+        prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
         user = getattr(request, "user", None)
         if (
             user is not None
-            and not request.path.startswith(self.prefixes)
+            and not request.path.startswith(prefixes)
             and user.is_authenticated
             and user.preferred_language in dict(settings.LANGUAGES)
         ):

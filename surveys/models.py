@@ -677,6 +677,7 @@ class CollectionLink(models.Model):
                     {
                         "code": code,
                         "name": translation.get_language_info(code)["name_local"],
+                        "dir": "rtl" if translation.get_language_info(code)["bidi"] else "ltr",
                         "url": request.build_absolute_uri(self.get_absolute_url()),
                         "qr": reverse("surveys:qr", kwargs={"token": self.token}) + f"?lang={code}",
                     }

@@ -155,7 +155,7 @@ def assert_no_axe_violations(page):
 # --- Walking the demo survey (surveys.demo_content) ------------------------------------
 
 # The demo content's key for each site language.
-CONTENT_KEY = {"en": "en", "es": "es", "zh-hans": "zh_hans"}
+CONTENT_KEY = {"en": "en", "es": "es", "zh-hans": "zh_hans", "pl": "pl", "ar": "ar"}
 
 
 def translated(language, message):

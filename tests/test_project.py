@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
 from organizations.models import Area, Membership, Organization, User
-from surveys.models import Answer, CollectionLink, Instrument, Question, Response
+from surveys.models import Answer, Choice, CollectionLink, Instrument, Question, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,7 +165,12 @@ def test_no_missing_migrations(db):
 def test_interface_catalogs_are_compiled_and_used(client, db):
     from django.utils import translation
 
-    for language, expected in (("es", "Enviar mis respuestas"), ("zh-hans", "提交我的回答")):
+    for language, expected in (
+        ("es", "Enviar mis respuestas"),
+        ("zh-hans", "提交我的回答"),
+        ("pl", "Wyślij odpowiedzi"),
+        ("ar", "أرسل إجاباتي"),
+    ):
         assert (
             ROOT / "locale" / translation.to_locale(language) / "LC_MESSAGES/django.mo"
         ).exists()
@@ -262,8 +268,22 @@ def test_demo_loader_prints_one_organizations_links_on_the_given_port(settings):
     assert Area.objects.get(kind="community_area", number=34).name_zh_hans == "阿默广场（华埠）"
     # The start page says how long it takes; the description does not say it again.
     survey = link.instrument
-    for text in (survey.description_en, survey.description_es, survey.description_zh_hans):
-        assert "minut" not in text and "分钟" not in text
+    for text in (
+        survey.description_en,
+        survey.description_es,
+        survey.description_zh_hans,
+        survey.description_pl,
+        survey.description_ar,
+    ):
+        assert "minut" not in text and "分钟" not in text and "دقيق" not in text
+    # Polish and Arabic content is complete, but only offered where the site offers them.
+    assert survey.languages == ["en", "es", "zh-hans", "pl", "ar"]
+    assert survey.offered_languages == ["en", "es", "zh-hans"]
+    assert survey.consent_text_pl and survey.consent_text_ar
+    questions = Question.objects.filter(instrument=survey)
+    assert not questions.filter(Q(text_pl__isnull=True) | Q(text_ar__isnull=True)).exists()
+    choices = Choice.objects.filter(question__instrument=survey)
+    assert not choices.filter(Q(label_pl__isnull=True) | Q(label_ar__isnull=True)).exists()
 
 
 @pytest.mark.django_db
@@ -419,18 +439,27 @@ def test_gunicorn_config_turns_the_access_log_off_and_uses_the_private_logger():
     )
 
 
-@pytest.mark.parametrize("language", ["es", "zh_Hans"])
+@pytest.mark.parametrize("language", ["es", "zh_Hans", "pl", "ar"])
 def test_interface_catalogs_have_no_untranslated_or_fuzzy_entry(language):
-    """Every interface string has a translation; a fuzzy one (a guess of makemessages) would
-    be ignored by Django, so none is left."""
+    """Every interface string has a translation, in every plural form the language has; a fuzzy
+    one (a guess of makemessages) would be ignored by Django, so none is left. A fuzzy header
+    would make Django ignore the whole catalog."""
     root = Path(__file__).resolve().parent.parent
     text = (root / "locale" / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    entries = [e.strip() for e in text.split("\n\n")[1:]]  # the first is the header
+    header, *entries = [e.strip() for e in text.split("\n\n")]
+    assert "#, fuzzy" not in header
+    nplurals = int(re.search(r"nplurals=(\d+)", header).group(1))
     fuzzy = [e for e in entries if "#, fuzzy" in e or e.startswith("#~")]
-    # An empty translation is a last line `msgstr ""` (a long one continues on "..." lines).
-    untranslated = [e for e in entries if re.fullmatch(r'msgstr(\[\d\])? ""', e.splitlines()[-1])]
+    # An empty translation is a line `msgstr ""` (or `msgstr[n] ""`) that no "..." line continues.
+    untranslated = [
+        e for e in entries if re.search(r'^msgstr(\[\d\])? ""\n(?!")', e + "\n", re.MULTILINE)
+    ]
+    missing_forms = [
+        e for e in entries if "msgid_plural" in e and f"msgstr[{nplurals - 1}]" not in e
+    ]
     assert fuzzy == []
     assert untranslated == []
+    assert missing_forms == []
 
 
 def test_bench_ceiling_is_not_a_product_url():

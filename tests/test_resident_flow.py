@@ -727,5 +727,5 @@ def test_server_error_page_is_translated(client, db):
 
     with translation.override("es"):
         html = render_to_string("500.html")
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     assert "Lo sentimos, algo salió mal" in html

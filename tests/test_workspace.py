@@ -378,7 +378,7 @@ def test_paper_print_is_numbered_like_entry(client, staff_a, survey):
     client.force_login(staff_a)
     printed = client.get(reverse("workspace:paper_print", args=[survey.code, "es"]))
     html = printed.content.decode()
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     assert '<span class="number">3.</span> Confío en la policía.' in html
     assert '<span class="number">6a.</span> Una crisis de salud mental' in html
     entry = client.get(reverse("workspace:paper_entry", args=[survey.code]))

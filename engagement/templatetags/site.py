@@ -28,6 +28,7 @@ def language_links(context, codes=None):
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
+                "bidi": get_language_info(code)["bidi"],
                 "url": url,
                 "current": code == current,
             }

@@ -32,7 +32,9 @@ RESPONSE_COUNT = 360
 # Fixed ids and dates keep the synthetic data identical on every run and every machine.
 RESPONSE_NAMESPACE = uuid.UUID("5f1b7f0e-3c2a-4b8e-9d55-7a3e0c2b9e11")
 FIRST_DAY = datetime(2026, 9, 1, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
-CONTENT_LANGUAGES = {"en": "en", "es": "es", "zh_hans": "zh-hans"}
+# demo_content keys -> language codes. Polish and Arabic are loaded too; residents see them
+# only where OFFERED_LANGUAGES includes them (Instrument.offered_languages).
+CONTENT_LANGUAGES = {"en": "en", "es": "es", "zh_hans": "zh-hans", "pl": "pl", "ar": "ar"}
 CHICAGO_ZIPS = ["60608", "60609", "60616", "60623", "60640", "60644", "60651", "60621", "60647"]
 
 
@@ -430,13 +432,15 @@ class Command(BaseCommand):
         return answers
 
     def print_summary(self, links, kiosk, cbos, show_logins, base_url):
-        # One organization's link in each language, so the three are the same survey of the
+        # One organization's link in each language, so they are all the same survey of the
         # same organization: the one whose languages include Chinese.
         chinatown = next((o for o in cbos if "zh-hans" in o.demo_languages), cbos[0])
         link = links[chinatown.pk]
         name = chinatown.name_en  # the console speaks English, whatever the link's language
         self.stdout.write(f"\nOpen these (links of {name}):")
-        for code, label in (("en", "English"), ("es", "Spanish"), ("zh-hans", "Chinese")):
+        # Every language the site offers (OFFERED_LANGUAGES may add Polish and Arabic).
+        for code in link.instrument.offered_languages:
+            label = translation.get_language_info(code)["name"]
             with translation.override(code):
                 self.stdout.write(
                     f"  Resident survey of {name} ({label}): {base_url}{link.get_absolute_url()}"
