@@ -36,7 +36,8 @@ system-packages:
 test: $(VENV)/installed-dev system-packages messages
 	$(PY) -m pytest
 
-# Resident walks against gunicorn at 1, 8 and 32 concurrent residents; last line is JSON.
+# Completed surveys per second (ours and the ceiling's) at 1, 8 and 32 residents, then the
+# findings pages on 100,000 responses; last line is JSON.
 bench: $(VENV)/installed-dev messages
 	$(PY) bin/bench.py
 

@@ -99,9 +99,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# `make bench` serves its own URLconf (bin/bench_urls.py: these URLs plus a ceiling endpoint);
-# a separate settings module would need a star import of this one.
-ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "engagement.urls")
+# `make bench` serves bin/bench_settings.py: these settings with its own URLconf.
+ROOT_URLCONF = "engagement.urls"
 WSGI_APPLICATION = "engagement.wsgi.application"
 
 TEMPLATES = [
