@@ -142,9 +142,10 @@ class Flow:
 def get_flow(request, token=None, pk=None):
     """The flow for a link token (404 if unknown), or a preview for signed-in staff."""
     if token is not None:
-        link = get_object_or_404(
-            CollectionLink.objects.select_related("instrument", "organization"), token=token
-        )
+        try:
+            link = CollectionLink.objects.for_resident(token=token)
+        except CollectionLink.DoesNotExist:
+            raise Http404("No such link.") from None
         return Flow(request, link.instrument, link)
     if not request.user.is_authenticated:
         raise PreviewLogin
