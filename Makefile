@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the browser tests and the message catalogs need (Playwright's driver needs
 # libatomic1; checked on a minimal Debian 12 root made with debootstrap --variant=minbase);
-# pspp reads the SPSS downloads back in a test.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp
+# pspp reads the SPSS downloads back in a test; `make bench` starts a redis-server when
+# REDIS_URL is not set.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp redis-server
 
 .PHONY: run test install install-dev system-packages messages lint bench clean
 
@@ -38,7 +39,7 @@ test: $(VENV)/installed-dev system-packages messages
 
 # Completed surveys per second (ours and the ceiling's) at 1, 8 and 32 residents, then the
 # findings pages on 100,000 responses; last line is JSON.
-bench: $(VENV)/installed-dev messages
+bench: $(VENV)/installed-dev system-packages messages
 	$(PY) bin/bench.py
 
 lint: $(VENV)/installed-dev

@@ -72,6 +72,9 @@ ENV = {
     "LOG_LEVEL": "WARNING",
 }
 ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+# Sessions (the residents' drafts) in Redis, as in production: REDIS_URL when set, else a
+# redis-server of the bench's own (start_redis).
+REDIS_PORT = PORT + 10000
 PHASES = os.environ.get("BENCH_PHASES", "walks,results").split(",")
 RESPONSES = int(os.environ.get("BENCH_RESPONSES", "100000"))
 CODINGS = int(os.environ.get("BENCH_CODINGS", "50000"))
@@ -544,6 +547,28 @@ def downloads_figures(facilitator, server):
     return figures
 
 
+def start_redis():
+    """REDIS_URL as given, or Debian's redis-server on a port of the bench's own, without
+    persistence; returns the process to stop, if any."""
+    if os.environ.get("REDIS_URL"):
+        return None
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    ENV["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+    for _ in range(50):
+        if (
+            subprocess.run(
+                ["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True
+            ).stdout.strip()
+            == b"PONG"
+        ):
+            break
+        time.sleep(0.1)
+    return redis
+
+
 def start_server():
     server = subprocess.Popen(
         [
@@ -696,6 +721,16 @@ def walks_phase():
 
 
 def main():
+    redis = start_redis()
+    try:
+        run_phases()
+    finally:
+        if redis:
+            redis.terminate()
+            redis.wait(10)
+
+
+def run_phases():
     say(f"Preparing the bench database ({BENCH_DATABASE}) with the demo data...")
     prepare_database()
     say(

@@ -203,6 +203,21 @@ else:
 # client's address is needed (rate limits). 0 means use REMOTE_ADDR.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 
+# A resident's draft lives in the session, written at consent and at every step: in Redis
+# when REDIS_URL is set, so that a survey writes PostgreSQL only to store the response (and
+# Redis outlives an app server's restart, so the draft does too); in PostgreSQL without it
+# (the tests, `make run`). Their own cache alias, so that a change to the default cache (rate
+# limits) leaves them be.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "session",
+    }
+
+
 # --- Languages -------------------------------------------------------------------------
 # Content columns exist for this fixed superset (Chicago's main languages), so offering one
 # more language is configuration, never a data migration.

@@ -1,15 +1,30 @@
 """What keeps a resident's survey cheap: the link's content kept per process while it has not
 changed, and the rest of issue 14's savings, without changing what residents see."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.cache import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Instrument
 
-from .resident import flow_url
+from .resident import agree, first_step, flow_url, step_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def area(areas):
+    return areas.get(number=31)
 
 
 def test_start_page_reads_only_the_links_narrow_row_once_content_is_kept(client, link):
@@ -43,3 +58,65 @@ def test_link_of_an_instrument_closed_by_a_bare_update_is_closed_at_once(client,
     assert client.get(flow_url(link)).status_code == 200
     Instrument.objects.filter(pk=link.instrument_id).update(status=Instrument.Status.CLOSED)
     assert client.get(flow_url(link)).status_code == 410
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def redis_answers():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        ("", "django.contrib.sessions.backends.db"),
+        (REDIS_URL, "django.contrib.sessions.backends.cache"),
+    ],
+)
+def test_sessions_live_in_redis_when_redis_url_is_set(redis_url, engine):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_ENGINE, settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {}).get('LOCATION'))"
+    )
+    env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "engagement.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    location = redis_url if redis_url else "None"
+    assert result.stdout.split() == [engine, location]
+
+
+@pytest.mark.skipif(not redis_answers(), reason=f"no Redis answers at {REDIS_URL}")
+def test_draft_in_redis_needs_no_database_write_and_outlives_the_app_process(client, link, area):
+    redis_sessions = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "test-session",
+    }
+    with override_settings(
+        SESSION_ENGINE="django.contrib.sessions.backends.cache",
+        SESSION_CACHE_ALIAS="sessions",
+        CACHES={**settings.CACHES, "sessions": redis_sessions},
+    ):
+        step1 = agree(client, link)
+        with CaptureQueriesContext(connection) as queries:
+            step2 = client.post(step1, step_data(client.get(step1), first_step(area)))
+        assert step2.status_code == 302
+        writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+        assert writes == []
+        # Another process (an app server started again) reads the same draft.
+        caches["sessions"].close()
+        store = SessionStore(session_key=client.cookies["sessionid"].value)
+        assert store[f"draft:{link.token}"]["answers"]["q-contact"] == ["yes"]
+    assert Session.objects.count() == 0
