@@ -304,7 +304,7 @@ def step(request, flow, number):
                 return redirect(flow.url("ineligible"))
             if position + 1 < len(steps):
                 return redirect(flow.url("step", number=steps[position + 1]))
-            return finish(request, flow, draft, number, hidden)
+            return finish(request, flow, draft, number, hidden, form)
     else:
         form = flow.form(number, answers=answers, hidden=hidden)
     return render_step(flow, form, number, steps)
@@ -336,8 +336,11 @@ def render_step(flow, form, number, steps, notice=None):
     )
 
 
-def finish(request, flow, draft, number, hidden):
-    """Check every answer of the draft once more and store the response, exactly once."""
+def finish(request, flow, draft, number, hidden, page_form):
+    """Check every answer of the draft once more and store the response, exactly once.
+
+    When the last page's form (just validated) holds every question shown, as in a survey on
+    one page, it is that check: the storing request builds and validates one form."""
     rid = draft["rid"]
     try:
         response_id = unsign_response_id(rid, flow.link)
@@ -356,12 +359,16 @@ def finish(request, flow, draft, number, hidden):
     )
     if wait:
         return rate_limited(request, wait, flow)
-    full = ResponseForm(
-        flow.questions,
-        as_answer_data(draft["answers"]),
-        areas=flow.areas(flow.questions),
-        hidden=hidden,
-    )
+    shown = {q.pk for q in flow.questions if q.type != Question.Type.MATRIX and q.pk not in hidden}
+    if {q.pk for q in page_form.questions} == shown:
+        full = page_form
+    else:
+        full = ResponseForm(
+            flow.questions,
+            as_answer_data(draft["answers"]),
+            areas=flow.areas(flow.questions),
+            hidden=hidden,
+        )
     if not full.is_valid():
         # An earlier step no longer validates (a changed answer upstream): go back to it.
         first_bad = min(

@@ -15,9 +15,11 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from surveys.models import Instrument
+from surveys.forms import ResponseForm
+from surveys.models import Instrument, Response
 
-from .resident import agree, first_step, flow_url, step_data
+from .factories import CollectionLinkFactory, QuestionFactory, SectionFactory, choices
+from .resident import agree, first_step, flow_url, step_data, stored_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,49 @@ def test_draft_in_redis_needs_no_database_write_and_outlives_the_app_process(cli
         store = SessionStore(session_key=client.cookies["sessionid"].value)
         assert store[f"draft:{link.token}"]["answers"]["q-contact"] == ["yes"]
     assert Session.objects.count() == 0
+
+
+@pytest.fixture
+def one_page_link(areas, org_a):
+    section = SectionFactory(number=1)
+    contact = QuestionFactory(section=section, code="contact", type="single", required=True)
+    choices(contact, ("yes", "Yes", "Sí", "有"), ("no", "No", "No", "没有"))
+    QuestionFactory(section=section, code="home_area", type="area")
+    QuestionFactory(section=section, code="idea", type="long_text")
+    return CollectionLinkFactory(instrument=section.instrument, organization=org_a)
+
+
+def test_storing_request_of_a_one_page_survey_builds_one_form(
+    client, one_page_link, area, monkeypatch
+):
+    step1 = agree(client, one_page_link)
+    page = client.get(step1)
+    built = []
+    original = ResponseForm.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ResponseForm, "__init__", counting_init)
+    answers = {"q-contact": "no", "q-home_area": str(area.pk), "q-idea": "Lights"}
+    done = client.post(step1, step_data(page, answers))
+    assert done.status_code == 302
+    assert "/thanks/" in done["Location"]
+    assert len(built) == 1
+    response = Response.objects.get()
+    assert response.area == area
+    assert stored_answers(response) == {
+        "contact": "no",
+        "home_area": "Lower West Side",
+        "idea": "Lights",
+    }
+
+
+def test_one_page_survey_with_a_missing_required_answer_stores_nothing(client, one_page_link, area):
+    step1 = agree(client, one_page_link)
+    page = client.get(step1)
+    again = client.post(step1, step_data(page, {"q-home_area": str(area.pk)}))
+    assert again.status_code == 200
+    assert 'href="#id_q-contact_0"' in again.content.decode()
+    assert Response.objects.count() == 0
