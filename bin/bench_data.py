@@ -185,6 +185,7 @@ def create_onepage_survey():
         code=ONEPAGE_CODE,
         status=Instrument.Status.OPEN,
         estimated_minutes=3,
+        consent_on_start=True,
         languages=["en", "es", "zh-hans"],
         **texts("title", "Twenty quick questions", "Veinte preguntas rápidas", "二十个简短问题"),
         **texts(

@@ -128,6 +128,11 @@ class StructureModel(models.Model):
         Instrument.objects.filter(pk=self.get_instrument_id()).update(updated_at=timezone.now())
 
 
+# A consent text this long (in any language) still reads well on the start page, above the
+# buttons: about a phone screen of text.
+CONSENT_ON_START_MAX_LENGTH = 600
+
+
 class InstrumentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Instrument.Status.OPEN)
@@ -175,6 +180,14 @@ class Instrument(models.Model):
         editable=False,
         help_text=_("Goes up by one whenever the consent text changes in any language."),
     )
+    consent_on_start = models.BooleanField(
+        _("consent on the start page"),
+        default=False,
+        help_text=_(
+            "For a short consent text: residents read it and agree on the start page, one "
+            "page fewer. A longer text keeps a page of its own."
+        ),
+    )
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
     retention_months = models.PositiveSmallIntegerField(
         _("retention (months)"),
@@ -214,6 +227,26 @@ class Instrument(models.Model):
 
     def is_frozen(self):
         return self.pk is not None and self.responses.exists()
+
+    def clean(self):
+        super().clean()
+        if self.consent_on_start:
+            for code in settings.CONTENT_LANGUAGES:
+                text = getattr(self, build_localized_fieldname("consent_text", code)) or ""
+                if len(text) > CONSENT_ON_START_MAX_LENGTH:
+                    raise ValidationError(
+                        {
+                            "consent_on_start": _(
+                                "The consent text is too long to read on the start page: "
+                                "%(length)s characters in %(language)s, at most %(limit)s."
+                            )
+                            % {
+                                "length": len(text),
+                                "language": code,
+                                "limit": CONSENT_ON_START_MAX_LENGTH,
+                            }
+                        }
+                    )
 
     def cached_questions(self):
         """Questions with their sections and choices, kept in this process (see below)."""

@@ -296,7 +296,9 @@ def step(request, flow, number):
         position = steps.index(number) if number in steps else 0
         if request.POST.get("action") == "back":
             if position == 0:
-                return redirect(flow.url("consent"))
+                return redirect(
+                    flow.url("start" if flow.instrument.consent_on_start else "consent")
+                )
             return redirect(flow.url("step", number=steps[position - 1]))
         if form.is_valid():
             if form.ineligible():

@@ -2,6 +2,7 @@
 changed, and the rest of issue 14's savings, without changing what residents see."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +12,16 @@ from django.conf import settings
 from django.contrib.sessions.backends.cache import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from surveys.forms import ResponseForm
-from surveys.models import Instrument, Response
+from surveys.models import CONSENT_ON_START_MAX_LENGTH, Instrument, Response
 
 from .factories import CollectionLinkFactory, QuestionFactory, SectionFactory, choices
-from .resident import agree, first_step, flow_url, step_data, stored_answers
+from .resident import STEP_TWO, agree, first_step, flow_url, step_data, stored_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,73 @@ def test_one_page_survey_with_a_missing_required_answer_stores_nothing(client, o
     assert again.status_code == 200
     assert 'href="#id_q-contact_0"' in again.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_start_page_asks_for_consent_when_the_instrument_says_so(client, link):
+    Instrument.objects.filter(pk=link.instrument_id).update(consent_on_start=True)
+    html = client.get(flow_url(link, "start", "es")).content.decode()
+    assert "Participar es voluntario." in html
+    assert "36 meses" in html
+    assert f'<form method="post" action="{flow_url(link, "consent", "es")}"' in html
+    assert 'name="decision" value="agree"' in html
+    assert 'name="decision" value="decline"' in html
+    assert f'href="{flow_url(link, "consent", "es")}"' not in html
+
+
+def test_start_page_links_to_the_consent_page_by_default(client, link):
+    html = client.get(flow_url(link)).content.decode()
+    assert f'href="{flow_url(link, "consent")}"' in html
+    assert "Taking part is voluntary." not in html
+    assert 'name="decision"' not in html
+
+
+def test_consent_on_the_start_page_stores_a_survey_in_five_requests(client, link, area):
+    Instrument.objects.filter(pk=link.instrument_id).update(consent_on_start=True)
+    start = client.get(flow_url(link, "start", "es"))
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', start.content.decode())
+    step1 = client.post(
+        flow_url(link, "consent", "es"), {"csrfmiddlewaretoken": csrf.group(1), "decision": "agree"}
+    )["Location"]
+    step2 = client.post(step1, step_data(client.get(step1), first_step(area)))["Location"]
+    done = client.post(step2, step_data(client.get(step2), STEP_TWO))
+    assert done.status_code == 302
+    response = Response.objects.get()
+    assert (response.language, response.consented, response.consent_version) == ("es", True, 1)
+
+
+def test_back_from_the_first_step_returns_to_the_start_page_with_consent_there(client, link):
+    Instrument.objects.filter(pk=link.instrument_id).update(consent_on_start=True)
+    step1 = agree(client, link)
+    back = client.post(step1, step_data(client.get(step1), {}, action="back"))
+    assert back["Location"] == flow_url(link)
+
+
+def test_back_from_the_first_step_returns_to_the_consent_page_by_default(client, link):
+    step1 = agree(client, link)
+    back = client.post(step1, step_data(client.get(step1), {}, action="back"))
+    assert back["Location"] == flow_url(link, "consent")
+
+
+@pytest.mark.parametrize(
+    ("length", "valid"),
+    [(CONSENT_ON_START_MAX_LENGTH, True), (CONSENT_ON_START_MAX_LENGTH + 1, False)],
+)
+def test_consent_on_the_start_page_only_for_a_short_consent_text(survey, length, valid):
+    survey.consent_on_start = True
+    survey.consent_text_es = "x" * length
+    if valid:
+        survey.full_clean()
+    else:
+        with pytest.raises(ValidationError) as error:
+            survey.full_clean()
+        assert error.value.message_dict == {
+            "consent_on_start": [
+                "The consent text is too long to read on the start page: "
+                f"{length} characters in es, at most {CONSENT_ON_START_MAX_LENGTH}."
+            ]
+        }
+
+
+def test_a_long_consent_text_keeps_its_own_page(survey):
+    survey.consent_text_en = "x" * (CONSENT_ON_START_MAX_LENGTH + 1)
+    survey.full_clean()
