@@ -481,6 +481,10 @@ def findings_phase(server):
         "responses_search_ms": median_ms(facilitator, "/staff/responses/?q=street+and+people"),
         "responses_search_none_ms": median_ms(facilitator, "/staff/responses/?q=zzqx"),
         "responses_area_ms": median_ms(facilitator, "/staff/responses/?area=" + area_id()),
+        # The staff and the admin response lists, unfiltered, first page: counts and sorting
+        # over every row.
+        "staff_list_ms": median_ms(facilitator, "/staff/responses/"),
+        "admin_list_ms": median_ms(facilitator, "/admin/surveys/response/"),
     }
     say(
         f"Results page {figures['results_ms']:.0f} ms, organization by community area "
@@ -493,6 +497,10 @@ def findings_phase(server):
         f"{figures['responses_search_ms']:.0f} ms (most match) and "
         f"{figures['responses_search_none_ms']:.0f} ms (none match), one community area "
         f"{figures['responses_area_ms']:.0f} ms"
+    )
+    say(
+        f"Staff response list {figures['staff_list_ms']:.0f} ms, admin response list "
+        f"{figures['admin_list_ms']:.0f} ms (unfiltered, first page, median of 5)"
     )
     figures = {key: round(value, 1) for key, value in figures.items()}
     return figures | downloads_figures(facilitator, server) | {"findings_responses": responses}
