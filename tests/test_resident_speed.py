@@ -123,6 +123,7 @@ def test_draft_in_redis_needs_no_database_write_and_outlives_the_app_process(cli
         caches["sessions"].close()
         store = SessionStore(session_key=client.cookies["sessionid"].value)
         assert store[f"draft:{link.token}"]["answers"]["q-contact"] == ["yes"]
+        store.delete()
     assert Session.objects.count() == 0
 
 
