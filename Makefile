@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 # Debian packages the browser tests and the message catalogs need (Playwright's driver needs
 # libatomic1; checked on a minimal Debian 12 root made with debootstrap --variant=minbase);
 # pspp reads the SPSS downloads back in a test; WeasyPrint (report PDFs) needs Pango, and
-# sets Chinese in fonts-noto-cjk.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# sets Chinese in fonts-noto-cjk; `make bench` starts a redis-server when REDIS_URL is not set.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core redis-server
 
 .PHONY: run test install install-dev system-packages messages lint bench faults clean
 
@@ -37,8 +37,9 @@ system-packages:
 test: $(VENV)/installed-dev system-packages messages
 	$(PY) -m pytest
 
-# Resident walks against gunicorn at 1, 8 and 32 concurrent residents; last line is JSON.
-bench: $(VENV)/installed-dev messages
+# Completed surveys per second (ours and the ceiling's) at 1, 8 and 32 residents, then the
+# findings pages on 100,000 responses; last line is JSON.
+bench: $(VENV)/installed-dev system-packages messages
 	$(PY) bin/bench.py
 
 # Resident walks through PostgreSQL restarts, kill -9, stalls, a full disk and killed workers,

@@ -1,10 +1,13 @@
 """`make bench`: resident walks against gunicorn on PostgreSQL, and a ceiling to compare with.
 
-It builds its own database (engagement_bench), loads the demo, serves the app with gunicorn
-(DEBUG off) and drives complete resident walks (start, consent, every step, thank-you) at 1, 8
-and 32 concurrent residents. Rate limits are raised and the minimum time to fill is zero, since
-one machine plays every resident. Beside that it measures a ceiling: a minimal endpoint behind
-the same middleware that accepts a POST of 20 answers and inserts one row.
+It builds its own database (engagement_bench), loads the demo and a one-page survey of 20
+rating questions (bench_data.create_onepage_survey), serves the app with gunicorn (DEBUG off,
+2 sync workers, bench_settings) and drives complete surveys (start, consent, every step,
+thank-you) of both at 1, 8 and 32 concurrent residents, and the ceiling's survey (the same
+job with nothing of ours: bench_urls), a warm-up then three runs of each in turn, medians:
+surveys per second, the workers' CPU per survey, a whole survey's p50 and p95, write
+transactions per survey, and response ids lost or duplicated. Rate limits are raised and the
+minimum time to fill is zero, since one machine plays every resident.
 
 Then the findings phase loads BENCH_RESPONSES (100,000) responses of the demo survey with
 their answers (bin/bench_data.py, INSERT ... SELECT in PostgreSQL) and times, as the signed-in
@@ -17,6 +20,7 @@ CSV. BENCH_PHASES=walks or =results runs one phase alone.
 The last line printed is a JSON object with the figures.
 """
 
+import base64
 import gzip
 import http.client
 import http.cookiejar
@@ -37,7 +41,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
-SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8,32").split(",")]
 SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 # BENCH_DATABASE lets two checkouts on one machine bench side by side.
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "engagement_bench")
@@ -57,14 +64,20 @@ ENV = {
     "MIN_SECONDS_TO_COMPLETE": "0",
     # The findings phase signs the facilitator in with the password alone.
     "MFA_REQUIRED": "false",
-    # The ceiling endpoint lives in the bench's own URLconf, beside this script.
-    "ROOT_URLCONF": "bench_urls",
+    # The ceiling's pages: the site's settings with the bench's URLconf, beside this script.
+    "DJANGO_SETTINGS_MODULE": "bench_settings",
     "PYTHONPATH": os.pathsep.join(
         filter(None, [str(ROOT / "bin"), str(ROOT), os.environ.get("PYTHONPATH", "")])
     ),
     "LOG_LEVEL": "WARNING",
+    # Sync workers, one request at a time each, as the speed issue measures (production runs
+    # 4 threads per worker so /healthz answers while requests wait on a stalled database).
+    "GUNICORN_THREADS": "1",
 }
 ENV.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+# Sessions (the residents' drafts) in Redis, as in production: REDIS_URL when set, else a
+# redis-server of the bench's own (start_redis).
+REDIS_PORT = PORT + 10000
 PHASES = os.environ.get("BENCH_PHASES", "walks,results").split(",")
 RESPONSES = int(os.environ.get("BENCH_RESPONSES", "100000"))
 CODINGS = int(os.environ.get("BENCH_CODINGS", "50000"))
@@ -95,6 +108,7 @@ def prepare_database():
     manage("migrate", "--no-input")
     manage("load_demo", "--force", "--quiet-logins")
     manage("collectstatic", "--no-input", "--clear")
+    manage("shell", "-c", "import bench_data; bench_data.create_onepage_survey()")
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, payload jsonb)")
 
@@ -173,49 +187,144 @@ _answers_by_step = {}
 
 def step_answers(step, html):
     """Every resident gives the same answers on a step: work them out once per step."""
-    number = step.rstrip("/").rsplit("/", 1)[-1]
-    if number not in _answers_by_step:
-        _answers_by_step[number] = answers_for(html, PLAN)
-    return _answers_by_step[number]
+    key = (step.rstrip("/").rsplit("/", 1)[-1], *sorted(set(re.findall(r'name="(q-[^"]+)"', html))))
+    if key not in _answers_by_step:
+        _answers_by_step[key] = answers_for(html, PLAN)
+    return _answers_by_step[key]
+
+
+def response_id(thanks_path):
+    """The response id inside the signed value of a thank-you URL (its JSON payload)."""
+    signed = thanks_path.rstrip("/").rsplit("/", 1)[-1]
+    payload = signed.split(":", 1)[0]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))[0]
 
 
 def walk(resident, link_path):
-    """Start, consent, every step, thank-you. True when it ends on the thank-you page."""
-    status, _, _ = resident.request(link_path)
+    """Start, consent, every step, thank-you: the response id when it ends on the thank-you
+    page, else None. Consent is given on the start page when the start page offers it."""
+    status, _, html = resident.request(link_path)
     consent = link_path + "consent/"
-    status, _, html = resident.request(consent)
+    if 'name="decision" value="agree"' not in html:
+        status, _, html = resident.request(consent)
     status, headers, _ = resident.request(consent, {**tokens(html), "decision": "agree"})
+    if status != 302:
+        return None
     step = headers["Location"]
     for _ in range(20):
         status, _, html = resident.request(step)
         if status != 200:
-            return False
+            return None
         status, headers, _ = resident.request(
             step, {**tokens(html), **step_answers(step, html), "action": "next"}
         )
         if status != 302:
-            return False
+            return None
         step = headers["Location"]
         if "/thanks/" in step:
             status, _, _ = resident.request(step)
-            return status == 200
-    return False
+            return response_id(step) if status == 200 else None
+    return None
 
 
-def run_walks(concurrency, link_paths):
-    latencies, done, failed = [], [0], [0]
-    cpu = time.process_time()
-    stop = time.perf_counter() + SECONDS
+CEILING_ANSWERS = {f"q{n:02d}": "4" for n in range(1, 21)}
+
+
+def ceiling_walk(resident, _path):
+    """The ceiling's survey: GET the form, POST it, GET the thank-you page."""
+    status, _, html = resident.request("/bench/ceiling/")
+    status, headers, _ = resident.request("/bench/ceiling/", {**tokens(html), **CEILING_ANSWERS})
+    if status != 302:
+        return None
+    status, _, _ = resident.request(headers["Location"])
+    return headers["Location"] if status == 200 else None
+
+
+def worker_cpu_seconds(server):
+    """CPU time (user and system) that gunicorn's worker processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, ...; utime and stime are fields 14 and 15.
+        if fields[1] == str(server.pid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def database_counters():
+    """Committed transactions of the bench database (pg_stat_database: reads included) and
+    committed write transactions (xids noted by the bench's triggers, see note_writes)."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        # Statistics are flushed by each backend at most once a second.
+        time.sleep(1.1)
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        xacts = conn.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()[0]
+        writes = conn.execute("SELECT count(*) FROM bench_writes").fetchone()[0]
+    return xacts, writes
+
+
+def note_writes():
+    """Triggers that note the id of every transaction that writes to a table of the app, so
+    the bench counts write transactions of this database alone (pg_stat_database counts the
+    reads too, and the cluster's transaction ids move with other databases' work)."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_writes (xid xid8 PRIMARY KEY)")
+        conn.execute(
+            """
+            CREATE FUNCTION bench_note_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO bench_writes VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """
+        )
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'bench_writes'"
+            )
+        ]
+        for table in tables:
+            conn.execute(
+                f'CREATE TRIGGER bench_note_write AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION bench_note_write()"
+            )
+
+
+def run_walks(server, concurrency, paths, walker, seconds):
+    """`concurrency` residents doing complete surveys for `seconds`: surveys per second, the
+    workers' CPU per survey, a whole survey's time, transactions per survey, response ids."""
+    latencies, survey_times, ids, failed = [], [], [], [0]
+    stop = time.perf_counter() + seconds
     lock = threading.Lock()
 
     def worker(index):
+        n = index
         while time.perf_counter() < stop:
             # Every walk is a new resident: a fresh cookie jar.
-            ok = walk(Resident(latencies), link_paths[index % len(link_paths)])
+            started = time.perf_counter()
+            done = walker(Resident(latencies), paths[n % len(paths)])
+            n += concurrency
             with lock:
-                done[0] += ok
-                failed[0] += not ok
+                if done is None:
+                    failed[0] += 1
+                else:
+                    ids.append(done)
+                    survey_times.append(time.perf_counter() - started)
 
+    xacts, writes = database_counters()
+    cpu = worker_cpu_seconds(server)
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:
@@ -223,37 +332,38 @@ def run_walks(concurrency, link_paths):
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    ordered = sorted(latencies)
+    cpu = worker_cpu_seconds(server) - cpu
+    xacts_after, writes_after = database_counters()
+    surveys = len(ids)
+    ordered = sorted(survey_times) or [0]
     return {
-        "concurrency": concurrency,
-        "surveys": done[0],
+        "surveys": surveys,
         "failed": failed[0],
-        "surveys_per_s": done[0] / elapsed,
+        "surveys_per_s": surveys / elapsed,
         "requests_per_s": len(latencies) / elapsed,
-        "p50_ms": 1000 * statistics.median(ordered),
-        "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
-        "client_cpu_s": time.process_time() - cpu,
-        "seconds": elapsed,
+        "cpu_ms_per_survey": 1000 * cpu / max(surveys, 1),
+        "survey_p50_ms": 1000 * statistics.median(ordered),
+        "survey_p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
+        "commits_per_survey": (writes_after - writes) / max(surveys, 1),
+        "xacts_per_survey": (xacts_after - xacts) / max(surveys, 1),
+        "ids": ids,
     }
 
 
-def run_ceiling(concurrency):
-    latencies = []
-    stop = time.perf_counter() + SECONDS
-    payload = {f"q{i}": "agree" for i in range(20)}
+def stored_ids():
+    import psycopg
 
-    def worker():
-        resident = Resident(latencies)
-        while time.perf_counter() < stop:
-            resident.request("/bench/ceiling", payload)
+    with psycopg.connect(DATABASE_URL) as conn:
+        return {row[0].hex for row in conn.execute("SELECT id FROM surveys_response")}
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return len(latencies) / (time.perf_counter() - started)
+
+def lost_and_duplicated(ids, before):
+    """Response ids the residents saw a thank-you page for, against the responses stored
+    since `before`: lost (thanked, not stored) and duplicated (thanked twice, or stored
+    without a thank-you)."""
+    stored = stored_ids() - before
+    thanked = set(ids)
+    return len(thanked - stored), (len(ids) - len(thanked)) + len(stored - thanked)
 
 
 def page_weight_and_queries():
@@ -261,6 +371,9 @@ def page_weight_and_queries():
     queries of the request that stores a response. Measured in process, autocommit."""
     os.environ.update(ENV)
     os.environ["DJANGO_SETTINGS_MODULE"] = "engagement.settings"
+    # Counted as before: sessions in PostgreSQL and this process's own cache (cleared below
+    # without touching anyone's Redis).
+    os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
@@ -379,6 +492,10 @@ def findings_phase(server):
         "responses_search_ms": median_ms(facilitator, "/staff/responses/?q=street+and+people"),
         "responses_search_none_ms": median_ms(facilitator, "/staff/responses/?q=zzqx"),
         "responses_area_ms": median_ms(facilitator, "/staff/responses/?area=" + area_id()),
+        # The staff and the admin response lists, unfiltered, first page: counts and sorting
+        # over every row.
+        "staff_list_ms": median_ms(facilitator, "/staff/responses/"),
+        "admin_list_ms": median_ms(facilitator, "/admin/surveys/response/"),
     }
     say(
         f"Results page {figures['results_ms']:.0f} ms, organization by community area "
@@ -391,6 +508,10 @@ def findings_phase(server):
         f"{figures['responses_search_ms']:.0f} ms (most match) and "
         f"{figures['responses_search_none_ms']:.0f} ms (none match), one community area "
         f"{figures['responses_area_ms']:.0f} ms"
+    )
+    say(
+        f"Staff response list {figures['staff_list_ms']:.0f} ms, admin response list "
+        f"{figures['admin_list_ms']:.0f} ms (unfiltered, first page, median of 5)"
     )
     figures = {key: round(value, 1) for key, value in figures.items()}
     return figures | downloads_figures(facilitator, server) | {"findings_responses": responses}
@@ -500,7 +621,29 @@ def downloads_figures(facilitator, server):
     return figures
 
 
-def start_server():
+def start_redis():
+    """REDIS_URL as given, or Debian's redis-server on a port of the bench's own, without
+    persistence; returns the process to stop, if any."""
+    if os.environ.get("REDIS_URL"):
+        return None
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    ENV["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+    for _ in range(50):
+        if (
+            subprocess.run(
+                ["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True
+            ).stdout.strip()
+            == b"PONG"
+        ):
+            break
+        time.sleep(0.1)
+    return redis
+
+
+def start_server(workers):
     server = subprocess.Popen(
         [
             sys.executable,
@@ -512,7 +655,7 @@ def start_server():
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            os.environ.get("BENCH_WORKERS", "4"),
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -528,77 +671,143 @@ def start_server():
     return server
 
 
-def stored_responses():
-    import psycopg
+def link_paths(conn, instrument_code):
+    """The instrument's web links in English, Spanish and Chinese, residents taking turns."""
+    tokens_ = [
+        row[0]
+        for row in conn.execute(
+            "SELECT l.token FROM surveys_collectionlink l "
+            "JOIN surveys_instrument i ON i.id = l.instrument_id "
+            "WHERE l.kind = 'web' AND i.code = %s ORDER BY l.id",
+            [instrument_code],
+        )
+    ]
+    return [f"/{lang}/s/{token}/" for lang in ("en", "es", "zh-hans") for token in tokens_]
 
-    with psycopg.connect(DATABASE_URL) as conn:
-        return conn.execute("SELECT count(*) FROM surveys_response").fetchone()[0]
+
+def median_of(runs, key):
+    return statistics.median(run[key] for run in runs)
 
 
 def walks_phase():
-    server = start_server()
-    try:
-        import psycopg
+    """Completed surveys per second, ours (the demo survey and the one-page survey) and the
+    ceiling's, at 1, 8 and 32 concurrent residents: a warm-up, then three runs of each in
+    turn (so that other work on the machine weighs on all three alike), medians."""
+    import psycopg
 
+    sys.path.insert(0, str(ROOT / "bin"))
+    from bench_data import ONEPAGE_CODE
+
+    note_writes()
+    # Residents' figures with 2 sync workers, as the ceiling's.
+    server = start_server(os.environ.get("BENCH_WORKERS", "2"))
+    try:
         with psycopg.connect(DATABASE_URL) as conn:
-            tokens_ = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT token FROM surveys_collectionlink WHERE kind = 'web' ORDER BY id"
+            surveys = {
+                "demo": link_paths(conn, "community-safety-2026"),
+                "onepage": link_paths(conn, ONEPAGE_CODE),
+            }
+        before = stored_ids()
+        jobs = {name: (paths, walk) for name, paths in surveys.items()}
+        jobs["ceiling"] = ([""], ceiling_walk)
+        by_survey = {name: {} for name in surveys}
+        all_ids = []
+        for concurrency in CONCURRENCY:
+            runs = {name: [] for name in jobs}
+            for name, (paths, walker) in jobs.items():
+                warmup = run_walks(server, concurrency, paths, walker, WARMUP_SECONDS)
+                if name != "ceiling":
+                    all_ids += warmup["ids"]
+            for _ in range(RUNS):
+                for name, (paths, walker) in jobs.items():
+                    result = run_walks(server, concurrency, paths, walker, SECONDS)
+                    if name != "ceiling":
+                        all_ids += result["ids"]
+                    runs[name].append(result)
+            ceiling = {
+                key: median_of(runs["ceiling"], key)
+                for key in ("surveys_per_s", "cpu_ms_per_survey")
+            }
+            for name in surveys:
+                figures = {
+                    key: median_of(runs[name], key)
+                    for key in (
+                        "surveys_per_s",
+                        "requests_per_s",
+                        "cpu_ms_per_survey",
+                        "survey_p50_ms",
+                        "survey_p95_ms",
+                        "commits_per_survey",
+                        "xacts_per_survey",
+                    )
+                }
+                figures["ceiling_surveys_per_s"] = ceiling["surveys_per_s"]
+                figures["ceiling_cpu_ms_per_survey"] = ceiling["cpu_ms_per_survey"]
+                figures["ratio"] = figures["surveys_per_s"] / ceiling["surveys_per_s"]
+                figures["failed"] = sum(run["failed"] for run in runs[name])
+                figures["runs_surveys_per_s"] = [run["surveys_per_s"] for run in runs[name]]
+                figures = {
+                    key: [round(v, 2) for v in value]
+                    if isinstance(value, list)
+                    else round(value, 3 if key == "ratio" else 2)
+                    for key, value in figures.items()
+                }
+                by_survey[name][str(concurrency)] = figures
+                say(
+                    f"{name:>7}, {concurrency:>2} residents: {figures['surveys_per_s']:.1f} "
+                    f"surveys/s (ceiling {figures['ceiling_surveys_per_s']:.1f}, ratio "
+                    f"{figures['ratio']:.3f}), {figures['cpu_ms_per_survey']:.1f} ms CPU per "
+                    f"survey (ceiling {figures['ceiling_cpu_ms_per_survey']:.1f}), survey p50 "
+                    f"{figures['survey_p50_ms']:.0f} ms p95 {figures['survey_p95_ms']:.0f} ms, "
+                    f"{figures['commits_per_survey']:.2f} write transactions per survey "
+                    f"({figures['xacts_per_survey']:.1f} in all), {figures['failed']} failed"
                 )
-            ]
-        link_paths = [f"/en/s/{token}/" for token in tokens_]
-        link_paths += [f"/es/s/{token}/" for token in tokens_] + [
-            f"/zh-hans/s/{token}/" for token in tokens_
-        ]
-        before = stored_responses()
-        results = {}
-        for concurrency in (1, 8, 32):
-            result = run_walks(concurrency, link_paths)
-            results[concurrency] = result
-            say(
-                f"{concurrency:>2} residents: {result['surveys']} surveys "
-                f"({result['surveys_per_s']:.1f}/s), {result['requests_per_s']:.0f} requests/s, "
-                f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
-                f"{result['failed']} failed walks; the load generator itself used "
-                f"{100 * result['client_cpu_s'] / result['seconds']:.0f}% of one core"
-            )
-        completed = sum(r["surveys"] for r in results.values())
-        stored = stored_responses() - before
-        ceiling = run_ceiling(8)
-        say(f"Ceiling (minimal POST of 20 answers inserting one row, 8 clients): {ceiling:.0f}/s")
+        lost, duplicated = lost_and_duplicated(all_ids, before)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+    say(f"{len(all_ids)} surveys completed: {lost} lost, {duplicated} duplicated")
     page_kb, page_queries, submit_queries, heaviest = page_weight_and_queries()
     say(
         f"Heaviest step page ({heaviest}): {page_kb:.1f} KB compressed with its CSS and JS, "
         f"{page_queries} queries; storing request: {submit_queries} queries"
     )
-    at8 = results[8]
-    summary = {
-        "surveys_per_s": round(at8["surveys_per_s"], 2),
-        "requests_per_s": round(at8["requests_per_s"], 1),
-        "ceiling_per_s": round(ceiling, 1),
-        "ratio": round(at8["requests_per_s"] / ceiling, 3),
-        "p50_ms": round(at8["p50_ms"], 1),
-        "p95_ms": round(at8["p95_ms"], 1),
+    top = by_survey["onepage"]["8"]
+    return {
+        key: top[key]
+        for key in (
+            "surveys_per_s",
+            "ceiling_surveys_per_s",
+            "ratio",
+            "cpu_ms_per_survey",
+            "ceiling_cpu_ms_per_survey",
+            "survey_p50_ms",
+            "survey_p95_ms",
+            "commits_per_survey",
+            "requests_per_s",
+        )
+    } | {
+        "completed": len(all_ids),
+        "lost": lost,
+        "duplicated": duplicated,
         "page_kb": round(page_kb, 1),
         "page_queries": page_queries,
         "submit_queries": submit_queries,
-        "completed": completed,
-        "stored": stored,
-        "lost": max(0, completed - stored),
-        "duplicated": max(0, stored - completed),
-        "by_concurrency": {
-            str(c): {k: round(v, 2) for k, v in r.items() if k != "concurrency"}
-            for c, r in results.items()
-        },
+        "by_survey": by_survey,
     }
-    return summary
 
 
 def main():
+    redis = start_redis()
+    try:
+        run_phases()
+    finally:
+        if redis:
+            redis.terminate()
+            redis.wait(10)
+
+
+def run_phases():
     say(f"Preparing the bench database ({BENCH_DATABASE}) with the demo data...")
     prepare_database()
     say(
@@ -609,7 +818,7 @@ def main():
     if "walks" in PHASES:
         summary.update(walks_phase())
     if "results" in PHASES:
-        server = start_server()
+        server = start_server(os.environ.get("BENCH_RESULTS_WORKERS", "4"))
         try:
             summary.update(findings_phase(server))
         finally:

@@ -188,3 +188,67 @@ def load_codings(conn, count, coder_email="facilitator@demo.example.org"):
         """,
         {"themes": themes, "n": len(themes), "coder": coder, "count": count},
     )
+
+
+ONEPAGE_CODE = "bench-onepage-20"
+
+
+def create_onepage_survey():
+    """A survey of 20 rating questions on one page, in English, Spanish and Chinese, with a
+    web link per organization: the same job as the ceiling's form. Bench data only (run in
+    `manage.py shell`); the demo does not have it."""
+    from organizations.models import Organization
+    from surveys.demo_content import LIKERT_AGREE
+    from surveys.models import Choice, CollectionLink, Instrument, Question, Section
+
+    def texts(field, en, es, zh):
+        return {f"{field}_en": en, f"{field}_es": es, f"{field}_zh_hans": zh}
+
+    instrument = Instrument.objects.create(
+        code=ONEPAGE_CODE,
+        status=Instrument.Status.OPEN,
+        estimated_minutes=3,
+        consent_on_start=True,
+        languages=["en", "es", "zh-hans"],
+        **texts("title", "Twenty quick questions", "Veinte preguntas rápidas", "二十个简短问题"),
+        **texts(
+            "consent_text",
+            "Taking part is voluntary and anonymous.",
+            "Participar es voluntario y anónimo.",
+            "参与是自愿和匿名的。",
+        ),
+        **texts("thank_you_text", "Thank you.", "Gracias.", "谢谢。"),
+    )
+    section = Section.objects.create(
+        instrument=instrument, number=1, **texts("title", "Your views", "Su opinión", "您的看法")
+    )
+    for n in range(1, 21):
+        question = Question.objects.create(
+            instrument=instrument,
+            section=section,
+            code=f"q{n:02d}",
+            type=Question.Type.LIKERT,
+            required=True,
+            order=n,
+            **texts(
+                "text",
+                f"Statement {n}: people in my neighbourhood can get help when they need it.",
+                f"Afirmación {n}: la gente de mi barrio recibe ayuda cuando la necesita.",
+                f"陈述 {n}：我所在社区的人在需要时能得到帮助。",
+            ),
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                code=choice["code"],
+                value=choice["value"],
+                order=order,
+                label_en=choice["label"]["en"],
+                label_es=choice["label"]["es"],
+                label_zh_hans=choice["label"]["zh_hans"],
+            )
+            for order, choice in enumerate(LIKERT_AGREE, start=1)
+        )
+    for organization in Organization.objects.filter(kind="cbo").order_by("pk"):
+        CollectionLink.objects.create(organization=organization, instrument=instrument)
+    return instrument

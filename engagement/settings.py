@@ -107,9 +107,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# `make bench` serves its own URLconf (bin/bench_urls.py: these URLs plus a ceiling endpoint);
-# a separate settings module would need a star import of this one.
-ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "engagement.urls")
+# `make bench` serves bin/bench_settings.py: these settings with its own URLconf.
+ROOT_URLCONF = "engagement.urls"
 WSGI_APPLICATION = "engagement.wsgi.application"
 
 TEMPLATES = [
@@ -244,6 +243,21 @@ else:
 # Reverse proxies in front of the app: how many X-Forwarded-For hops to trust when the
 # client's address is needed (rate limits). 0 means use REMOTE_ADDR.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+
+# A resident's draft lives in the session, written at consent and at every step: in Redis
+# when REDIS_URL is set, so that a survey writes PostgreSQL only to store the response (and
+# Redis outlives an app server's restart, so the draft does too); in PostgreSQL without it
+# (the tests, `make run`). Their own cache alias, so that a change to the default cache (rate
+# limits) leaves them be.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "session",
+    }
+
 
 # --- Languages -------------------------------------------------------------------------
 # Content columns exist for this fixed superset (Chicago's main languages), so offering one

@@ -138,6 +138,9 @@ class Organization(models.Model):
         blank=True,
         related_name="+",
     )
+    # Moves with every save: resident pages keep the organization in their process while
+    # it has not moved (surveys.models.cached_instance).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
 

@@ -110,7 +110,15 @@ class InstrumentAdmin(FrozenStructureAdmin, TabbedTranslationAdmin):
         ),
         (
             _("Settings"),
-            {"fields": ("languages", "estimated_minutes", "retention_months", "consent_version")},
+            {
+                "fields": (
+                    "languages",
+                    "estimated_minutes",
+                    "retention_months",
+                    "consent_on_start",
+                    "consent_version",
+                )
+            },
         ),
     )
 

@@ -128,6 +128,11 @@ class StructureModel(models.Model):
         Instrument.objects.filter(pk=self.get_instrument_id()).update(updated_at=timezone.now())
 
 
+# A consent text this long (in any language) still reads well on the start page, above the
+# buttons: about a phone screen of text.
+CONSENT_ON_START_MAX_LENGTH = 600
+
+
 class InstrumentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Instrument.Status.OPEN)
@@ -175,6 +180,14 @@ class Instrument(models.Model):
         editable=False,
         help_text=_("Goes up by one whenever the consent text changes in any language."),
     )
+    consent_on_start = models.BooleanField(
+        _("consent on the start page"),
+        default=False,
+        help_text=_(
+            "For a short consent text: residents read it and agree on the start page, one "
+            "page fewer. A longer text keeps a page of its own."
+        ),
+    )
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
     retention_months = models.PositiveSmallIntegerField(
         _("retention (months)"),
@@ -214,6 +227,26 @@ class Instrument(models.Model):
 
     def is_frozen(self):
         return self.pk is not None and self.responses.exists()
+
+    def clean(self):
+        super().clean()
+        if self.consent_on_start:
+            for code in settings.CONTENT_LANGUAGES:
+                text = getattr(self, build_localized_fieldname("consent_text", code)) or ""
+                if len(text) > CONSENT_ON_START_MAX_LENGTH:
+                    raise ValidationError(
+                        {
+                            "consent_on_start": _(
+                                "The consent text is too long to read on the start page: "
+                                "%(length)s characters in %(language)s, at most %(limit)s."
+                            )
+                            % {
+                                "length": len(text),
+                                "language": code,
+                                "limit": CONSENT_ON_START_MAX_LENGTH,
+                            }
+                        }
+                    )
 
     def cached_questions(self):
         """Questions with their sections and choices, kept in this process (see below)."""
@@ -565,6 +598,25 @@ class Choice(StructureModel):
         )
 
 
+# Instruments and organizations as the resident pages read them, kept in this process and
+# keyed by their `updated_at` (and the instrument's status, which a bare UPDATE can change
+# alone). Read-only: requests share these objects.
+_instance_cache = {}
+STAMP_FIELDS = {"Instrument": ("updated_at", "status"), "Organization": ("updated_at",)}
+
+
+def cached_instance(model, pk, stamp):
+    """The instance of `model` with this pk, from this process while its stamp has not moved."""
+    key = (model.__name__, pk)
+    cached = _instance_cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    instance = model.objects.get(pk=pk)
+    own_stamp = tuple(getattr(instance, name) for name in STAMP_FIELDS[model.__name__])
+    _instance_cache[key] = (own_stamp, instance)
+    return instance
+
+
 # Short codes avoid characters people confuse on a flyer: 0/o, 1/l/i.
 SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SHORT_CODE_LENGTH = 8
@@ -579,6 +631,28 @@ def new_short_code():
 
 
 class CollectionLinkQuerySet(OrganizationScopedQuerySet):
+    def with_content_stamps(self):
+        """The link's own columns and what tells whether its instrument and organization
+        kept in this process are still current (see cached_instance): a narrow row, where
+        the instrument and the organization with every language's texts are ~90 columns."""
+        return self.annotate(
+            instrument_stamp=models.F("instrument__updated_at"),
+            instrument_status=models.F("instrument__status"),
+            organization_stamp=models.F("organization__updated_at"),
+        )
+
+    def for_resident(self, **lookup):
+        """One link with its instrument and organization for the resident's pages: one
+        narrow query while the instrument and organization have not changed."""
+        link = self.with_content_stamps().get(**lookup)
+        link.instrument = cached_instance(
+            Instrument, link.instrument_id, (link.instrument_stamp, link.instrument_status)
+        )
+        link.organization = cached_instance(
+            Organization, link.organization_id, (link.organization_stamp,)
+        )
+        return link
+
     def with_figures(self):
         """Each link's completed (included) responses, counted by PostgreSQL in the same
         query as the links; started and consented are counters on the link itself."""

@@ -142,9 +142,10 @@ class Flow:
 def get_flow(request, token=None, pk=None):
     """The flow for a link token (404 if unknown), or a preview for signed-in staff."""
     if token is not None:
-        link = get_object_or_404(
-            CollectionLink.objects.select_related("instrument", "organization"), token=token
-        )
+        try:
+            link = CollectionLink.objects.for_resident(token=token)
+        except CollectionLink.DoesNotExist:
+            raise Http404("No such link.") from None
         return Flow(request, link.instrument, link)
     if not request.user.is_authenticated:
         raise PreviewLogin
@@ -295,7 +296,9 @@ def step(request, flow, number):
         position = steps.index(number) if number in steps else 0
         if request.POST.get("action") == "back":
             if position == 0:
-                return redirect(flow.url("consent"))
+                return redirect(
+                    flow.url("start" if flow.instrument.consent_on_start else "consent")
+                )
             return redirect(flow.url("step", number=steps[position - 1]))
         if form.is_valid():
             if form.ineligible():
@@ -303,7 +306,7 @@ def step(request, flow, number):
                 return redirect(flow.url("ineligible"))
             if position + 1 < len(steps):
                 return redirect(flow.url("step", number=steps[position + 1]))
-            return finish(request, flow, draft, number, hidden)
+            return finish(request, flow, draft, number, hidden, form)
     else:
         form = flow.form(number, answers=answers, hidden=hidden)
     return render_step(flow, form, number, steps)
@@ -335,8 +338,11 @@ def render_step(flow, form, number, steps, notice=None):
     )
 
 
-def finish(request, flow, draft, number, hidden):
-    """Check every answer of the draft once more and store the response, exactly once."""
+def finish(request, flow, draft, number, hidden, page_form):
+    """Check every answer of the draft once more and store the response, exactly once.
+
+    When the last page's form (just validated) holds every question shown, as in a survey on
+    one page, it is that check: the storing request builds and validates one form."""
     rid = draft["rid"]
     try:
         response_id = unsign_response_id(rid, flow.link)
@@ -355,12 +361,16 @@ def finish(request, flow, draft, number, hidden):
     )
     if wait:
         return rate_limited(request, wait, flow)
-    full = ResponseForm(
-        flow.questions,
-        as_answer_data(draft["answers"]),
-        areas=flow.areas(flow.questions),
-        hidden=hidden,
-    )
+    shown = {q.pk for q in flow.questions if q.type != Question.Type.MATRIX and q.pk not in hidden}
+    if {q.pk for q in page_form.questions} == shown:
+        full = page_form
+    else:
+        full = ResponseForm(
+            flow.questions,
+            as_answer_data(draft["answers"]),
+            areas=flow.areas(flow.questions),
+            hidden=hidden,
+        )
     if not full.is_valid():
         # An earlier step no longer validates (a changed answer upstream): go back to it.
         first_bad = min(

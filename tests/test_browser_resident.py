@@ -686,3 +686,27 @@ def test_no_request_leaves_the_site(live_server, new_page, demo):
     assert any(re.search(r"/static/site/site(\.\w+)?\.css$", url) for url in requested)
     assert any(re.search(r"/static/site/resident(\.\w+)?\.js$", url) for url in requested)
     problems.assert_clean()
+
+
+# Consent on the start page -----------------------------------------------------------
+
+
+def test_consent_on_the_start_page_in_spanish_on_phone(live_server, new_page, demo):
+    demo.consent_on_start = True
+    demo.save()
+    link = demo_link()
+    before = response_ids()
+    page, problems = new_page(viewport=PHONE)
+    page.goto(flow_url(live_server, link, "es"))
+    assert html_lang(page) == "es"
+    consent = demo_content.SURVEY["consent_text"][browser_helpers.CONTENT_KEY["es"]]
+    assert consent.split("\n")[0] in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", name=translated("es", "Before you start"))).to_be_visible()
+    assert_no_axe_violations(page)
+    submit(page, button(page, "es", "I agree, start the survey"))
+    assert step_number(page) == 1
+    complete(page, "es", MINIMAL)
+    assert_thank_you_page(page, live_server, link, "es")
+    (response,) = new_responses(before)
+    assert (response.language, response.consented) == ("es", True)
+    problems.assert_clean()

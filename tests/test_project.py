@@ -463,17 +463,24 @@ def test_interface_catalogs_have_no_untranslated_or_fuzzy_entry(language):
 
 
 def test_bench_ceiling_is_not_a_product_url():
+    from django.conf import settings
     from django.urls import Resolver404, resolve
 
+    assert settings.ROOT_URLCONF == "engagement.urls"
     with pytest.raises(Resolver404):
-        resolve("/bench/ceiling")
+        resolve("/bench/ceiling/")
 
 
-def test_bench_urlconf_adds_the_ceiling_to_the_site_urls(monkeypatch):
+def test_bench_settings_add_the_ceiling_to_the_site_urls(monkeypatch):
+    from django.conf import settings
     from django.urls import resolve
 
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "bin"))
+    import bench_settings
     import bench_urls
 
-    assert resolve("/bench/ceiling", urlconf="bench_urls").func is bench_urls.bench_ceiling
+    assert bench_settings.ROOT_URLCONF == "bench_urls"
+    assert bench_settings.MIDDLEWARE == settings.MIDDLEWARE
+    assert bench_settings.INSTALLED_APPS == settings.INSTALLED_APPS
+    assert resolve("/bench/ceiling/", urlconf="bench_urls").func is bench_urls.ceiling_form
     assert resolve("/healthz", urlconf="bench_urls").url_name == "healthz"
