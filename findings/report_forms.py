@@ -6,8 +6,9 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from organizations.areas import community_areas
 from organizations.models import Organization
-from surveys.models import Instrument
+from surveys.models import Instrument, Response
 
 from .models import Report, ReportBlock, ReportSection, Theme
 from .presentation import DIMENSIONS
@@ -146,6 +147,32 @@ class BlockForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    languages = forms.MultipleChoiceField(
+        label=_("Only these languages (results)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Only these channels (results)"),
+        required=False,
+        choices=Response.Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas = forms.MultipleChoiceField(
+        label=_("Only these community areas (results)"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    date_from = forms.DateField(
+        label=_("Answered from (results)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("Answered until (results)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     theme = forms.ChoiceField(label=_("Theme (themes: its sub-themes; quotes)"), required=False)
     by = forms.ChoiceField(label=_("Themes counted by"), choices=BY_CHOICES, required=False)
     top = forms.IntegerField(label=_("How many"), min_value=1, max_value=20, initial=5)
@@ -170,6 +197,10 @@ class BlockForm(forms.Form):
         self.fields["org"].choices = [
             (o.slug, o.name) for o in Organization.objects.filter(kind=Organization.Kind.CBO)
         ]
+        self.fields["languages"].choices = [
+            (code, get_language_info(code)["name_local"]) for code in settings.OFFERED_LANGUAGES
+        ]
+        self.fields["areas"].choices = [(str(a.pk), a.name) for a in community_areas()]
         self.fields["theme"].choices = [("", _("All themes (top level)"))] + [
             (t.code, t.name) for t in Theme.objects.active()
         ]
@@ -189,6 +220,18 @@ class BlockForm(forms.Form):
                 params = {}
             if cleaned.get("org"):
                 params["org"] = cleaned["org"]
+            for name in ("languages", "channels"):
+                if cleaned.get(name):
+                    params[name] = cleaned[name]
+            if cleaned.get("areas"):
+                params["areas"] = [int(pk) for pk in cleaned["areas"]]
+            start, end = cleaned.get("date_from"), cleaned.get("date_to")
+            if start and end and end < start:
+                self.add_error("date_to", _("The end date must be on or after the start date."))
+            if start:
+                params["date_from"] = start.isoformat()
+            if end:
+                params["date_to"] = end.isoformat()
         elif kind == ReportBlock.Kind.THEMES:
             params = {
                 "parent": cleaned.get("theme") or "",

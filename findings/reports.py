@@ -85,6 +85,13 @@ def report_responses(instrument, params):
         queryset = queryset.filter(language__in=params["languages"])
     if params.get("channels"):
         queryset = queryset.filter(channel__in=params["channels"])
+    if params.get("areas"):
+        queryset = queryset.filter(area_id__in=params["areas"])
+    # Dates are Chicago days (the site's time zone), as on the results page.
+    if params.get("date_from"):
+        queryset = queryset.filter(submitted_at__date__gte=params["date_from"])
+    if params.get("date_to"):
+        queryset = queryset.filter(submitted_at__date__lte=params["date_to"])
     return queryset
 
 

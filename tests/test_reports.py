@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
@@ -430,3 +431,56 @@ def test_a_crosstab_block_draws_each_rows_shares_without_hidden_cells(survey, li
     data = Renderer(report).block(block)
     assert [len(item["segments"]) for item in data["chart"]["items"]] == [0, 0]
     assert data["summary"] == "Organization by I trust the police., percent of each row"
+
+
+def test_a_results_block_counts_only_the_responses_its_filters_select(
+    client, survey, links, facilitator, areas
+):
+    """The block form takes the results page's filters (organizations, languages, channels,
+    community areas, dates) and the block counts what they select."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from organizations.models import Area
+
+    area = Area.objects.filter(kind="community_area").order_by("number").first()
+    trust = survey.questions.get(code="trust")
+    agree = trust.choices.get(code="agree")
+    old = timezone.now() - timedelta(days=40)
+    plan = (
+        [dict(language="es", area=area)] * 12  # selected
+        + [dict(language="en", area=area)] * 5  # another language
+        + [dict(language="es", area=None)] * 5  # another area
+        + [dict(language="es", area=area, submitted_at=old)] * 5  # before the dates
+    )
+    for fields in plan:
+        make_response(links["a"], **fields).answers.create(question=trust, choice=agree)
+    report = make_report(survey)
+    section = make_section(report)
+    client.force_login(facilitator)
+    since = (timezone.localdate() - timedelta(days=10)).isoformat()
+    answer = client.post(
+        reverse("findings:report_section", args=[report.token, section.pk]),
+        {
+            "action": "add_block",
+            "kind": "results",
+            "after_paragraph": 0,
+            "question": "trust",
+            "languages": ["es"],
+            "channels": ["web"],
+            "areas": [str(area.pk)],
+            "date_from": since,
+            "top": 5,
+        },
+    )
+    assert answer.status_code == 302
+    block = ReportBlock.objects.get(section=section)
+    assert block.params == {
+        "question": "trust",
+        "languages": ["es"],
+        "channels": ["web"],
+        "areas": [area.pk],
+        "date_from": since,
+    }
+    assert "Answered by 12 people." in render_body(report, "en")
