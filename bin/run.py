@@ -118,7 +118,7 @@ def main():
         manage("migrate", "--no-input", "-v", "0")
         manage("load_demo", "--base-url", f"http://127.0.0.1:{port}")
         manage("load_demo_codebook")
-        manage("load_demo_reports")
+        manage("load_demo_reports", "--base-url", f"http://127.0.0.1:{port}")
     except subprocess.CalledProcessError as error:
         sys.exit(error.returncode)
     start_worker()

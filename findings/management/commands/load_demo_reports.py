@@ -3,7 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
 from findings.demo_reports import PARTNERS, QUOTES, REPORTS, SURVEY
@@ -24,8 +25,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run with DEBUG off too.")
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served, for the report addresses printed at the end.",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, base_url="http://127.0.0.1:8000", **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development; pass --force to load it anyway.")
         facilitator = User.objects.filter(email=FACILITATOR).first()
@@ -45,6 +51,17 @@ class Command(BaseCommand):
             f"Demo reports: {len(PARTNERS)} city partners, {starred} starred quotes; "
             f"published {', '.join(published) or 'nothing new'}."
         )
+        if settings.DEBUG:  # addresses and logins only on a development machine
+            self.stdout.write("Published reports (English; /es/ and /zh-hans/ alike):")
+            for report in Report.objects.filter(slug__in=[d["slug"] for d in REPORTS]):
+                with translation.override("en"):
+                    path = reverse("report", args=[report.token])
+                self.stdout.write(
+                    f"  {report.title_en} ({report.get_audience_display()}): "
+                    f"{base_url.rstrip('/')}{path}"
+                )
+            emails = ", ".join(email for _slug, _name, email in PARTNERS)
+            self.stdout.write(f"City partner logins (password {DEMO_PASSWORD}): {emails}")
 
     def load_partners(self):
         for slug, name, email in PARTNERS:
