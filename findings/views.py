@@ -153,6 +153,7 @@ def responses_download(request, file_format):
             language=translation.get_language(),
             event=event,
             about=[[str(label), str(value)] for label, value in about_file(request, form)],
+            rows_total=total,  # about how many: the task counts again when it starts
         )
         prepare_download.enqueue(str(prepared.pk))
         return redirect("findings:prepared", prepared.pk)

@@ -994,6 +994,7 @@ def test_a_large_download_is_prepared_in_the_background_with_progress(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Waiting to start" in html and '<progress id="prepared-progress"' in html
+    assert "0 of 12 rows" in html
     assert client.get(asked["Location"] + "?json").json()["status"] == "queued"
 
     run_worker(settings.PREPARED_FILES_DIR)
