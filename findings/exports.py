@@ -599,26 +599,22 @@ def counted(rows, progress, every=CHUNK_SIZE):
         yield row
 
 
-def write_responses_xlsx(table, queryset, about, handle, progress=None):
-    """The data sheet, the codebook sheet and a sheet that says what the file is, written
-    to `handle`. Returns the number of data rows."""
+def responses_workbook(table, queryset, about, progress=None):
+    """The data sheet, the codebook sheet and a sheet that says what the file is, and the
+    number of data rows."""
     workbook = new_workbook()
     rows = counted(table.rows(queryset), progress)
     count = fill_sheet(workbook, _("Data"), _with_header(table.header(), rows))
     fill_sheet(workbook, _("Codebook"), codebook_rows(table.instrument, table.themes))
     fill_sheet(workbook, _("About this file"), [*about, [_("Rows"), count]])
-    workbook.save(handle)
-    return count
+    return workbook, count
 
 
 def responses_xlsx(table, queryset, about, total=None):
     """The XLSX as a response, and the number of data rows."""
-    handle = tempfile.TemporaryFile()
-    count = write_responses_xlsx(table, queryset, about, handle)
-    handle.seek(0)
+    workbook, count = responses_workbook(table, queryset, about)
     filename = responses_filename(table.instrument, table.language, "xlsx")
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-    return response, count
+    return workbook_response(workbook, filename), count
 
 
 def write_responses_sav(table, queryset, about, path, progress=None, total=None):

@@ -4,10 +4,11 @@ summary for each chart. Only arithmetic on a handful of aggregates happens here.
 
 from django.conf import settings
 from django.utils.formats import number_format
-from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from engagement.languages import language_name
 from organizations.areas import community_areas
 from surveys.models import Answer, Question, Response
 
@@ -308,13 +309,6 @@ DIMENSIONS = [
     ("channel", gettext_lazy("Channel")),
     ("themes", gettext_lazy("Themes of the text answers")),
 ]
-
-
-def language_name(code):
-    try:
-        return get_language_info(code)["name_translated"]
-    except KeyError:
-        return code
 
 
 def dimension(key, questions, organizations):

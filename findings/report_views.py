@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations import mfa
-from organizations.access import workspace_view
+from organizations.access import facilitator_only, workspace_view
 from organizations.models import AuditEvent
 
 from . import reports
@@ -30,11 +30,6 @@ from .report_forms import (
     SectionForm,
     language_label,
 )
-
-
-def facilitator_only(request):
-    if not request.user.is_facilitator:
-        raise Http404
 
 
 def report_or_404(token):

@@ -31,12 +31,13 @@ from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from modeltranslation.utils import build_localized_fieldname
 
+from engagement.languages import language_name
 from organizations.models import Organization
 from surveys.models import ListeningSession, Response
 
 from . import charts
 from .models import Report, ReportBlock, ReportVersion, StarredQuote, Theme
-from .presentation import crosstab_table, dimension, language_name, question_blocks, theme_table
+from .presentation import crosstab_table, dimension, question_blocks, theme_table
 from .results import crosstab, figures
 from .suppression import shown_count, threshold
 from .theme_results import theme_counts

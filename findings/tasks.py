@@ -81,10 +81,10 @@ def prepare_download(pk):
         path = directory / f"{prepared.pk}.{prepared.file_format}"
         try:
             if prepared.file_format == "xlsx":
-                with open(path, "wb") as handle:
-                    rows = exports.write_responses_xlsx(
-                        table, queryset, prepared.about, handle, progress
-                    )
+                workbook, rows = exports.responses_workbook(
+                    table, queryset, prepared.about, progress
+                )
+                workbook.save(path)
             else:
                 rows = exports.write_responses_sav(table, queryset, prepared.about, path, progress)
         except Exception:

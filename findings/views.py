@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from organizations.access import scoped, workspace_view
+from engagement.languages import language_name
+from organizations.access import facilitator_only, scoped, workspace_view
 from organizations.areas import community_areas
 from surveys.models import Instrument, ListeningSession
 
@@ -52,7 +53,6 @@ from .models import (
 from .presentation import (
     crosstab_table,
     dimension,
-    language_name,
     question_blocks,
     theme_table,
     themes_in_tree_order,
@@ -387,13 +387,6 @@ def crosstab_csv(request):
 
 
 # --- Themes and coding ---------------------------------------------------------------
-
-
-def facilitator_only(request):
-    """Coding screens are the facilitator's; anyone else gets the same answer as "no such
-    page"."""
-    if not request.user.is_facilitator:
-        raise Http404
 
 
 SKIPPED = "coding:skipped"

@@ -55,6 +55,13 @@ def workspace_view(view=None, *, manager=False, partners=False):
     return decorate(view) if view else decorate
 
 
+def facilitator_only(request):
+    """A page of the facilitator's (coding, reports): anyone else gets the same answer as
+    "no such page"."""
+    if not request.user.is_facilitator:
+        raise Http404
+
+
 def scoped(queryset, request):
     """Rows the user may see, narrowed to the workspace's organization when there is one."""
     queryset = queryset.visible_to(request.user)

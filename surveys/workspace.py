@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from engagement.languages import language_name
 from organizations.access import acting_organization, scoped, workspace_view
 from organizations.areas import community_areas
 from organizations.models import Organization
@@ -464,13 +465,6 @@ def can_see_history(user, session):
         session.created_by_id == user.pk
         or Version.objects.get_for_object(session).filter(revision__user=user).exists()
     )
-
-
-def language_name(code):
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 def revision_snapshot(revision, prompts_by_id):

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
+from engagement.languages import language_name
+
 register = template.Library()
 
 
@@ -41,10 +43,4 @@ def language_names(codes):
     """Language codes ("es", ["en", "zh-hans"]) as names in the reader's language."""
     if isinstance(codes, str):
         codes = [codes]
-    names = []
-    for code in codes or []:
-        try:
-            names.append(str(get_language_info(code)["name_translated"]))
-        except KeyError:
-            names.append(code)
-    return ", ".join(names)
+    return ", ".join(language_name(code) for code in codes or [])
