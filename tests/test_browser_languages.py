@@ -8,11 +8,19 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from organizations.models import Membership
+from organizations.models import Membership, User
 from surveys import demo_content
 from surveys.models import Instrument, Response
 
-from .browser import DESKTOP, PHONE, axe_violations, format_violations, html_lang, translated
+from .browser import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    format_violations,
+    html_lang,
+    submit,
+    translated,
+)
 from .resident import response_ids, stored_answers
 from .test_browser_resident import (
     MINIMAL,
@@ -23,6 +31,8 @@ from .test_browser_resident import (
     new_responses,
     start_and_consent,
 )
+from .test_browser_staff import sign_in, visit
+from .test_browser_staff import workspace_data as workspace_data_fixture  # noqa: F401
 from .test_languages import MORE, offer
 
 pytestmark = [
@@ -186,4 +196,56 @@ def test_arabic_paper_questionnaire_and_flyer_print_right_to_left(
     assert computed_direction(page, ".short-link") == "ltr"
 
     checks.assert_clean(2)
+    problems.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "language, expected_direction, viewport",
+    [("ar", "rtl", PHONE), ("ar", "rtl", DESKTOP), ("pl", "ltr", PHONE)],
+)
+def test_staff_workspace_in_arabic_and_polish(
+    live_server, new_page, workspace_data, settings, language, expected_direction, viewport
+):
+    """A CBO manager whose account speaks Arabic (or Polish) works right to left (or left to
+    right) on every main workspace page: the page's language and direction, nothing sticking
+    out sideways, and axe-core clean."""
+    offer(settings, MORE)
+    data = workspace_data
+    manager, survey, session = data["manager"], data["survey"], data["session"]
+    User.objects.filter(pk=manager.pk).update(preferred_language=language)
+    member = Membership.objects.get(user=data["staff"].user)
+    page, problems = new_page(viewport=viewport)
+    sign_in(page, live_server, manager.email)
+    checks = PageChecks(language, expected_direction)
+    pages = [
+        "/staff/",
+        "/staff/links/",
+        "/staff/links/new/",
+        "/staff/sessions/",
+        "/staff/sessions/new/",
+        f"/staff/sessions/{session.pk}/",
+        f"/staff/sessions/{session.pk}/history/",
+        "/staff/responses/",
+        f"/staff/responses/{data['response'].pk}/",
+        "/staff/downloads/",
+        "/staff/paper/",
+        f"/staff/paper/{survey.code}/enter/",
+        "/staff/paper/batches/",
+        "/staff/team/",
+        f"/staff/team/{member.public_id}/",
+    ]
+    for path in pages:
+        visit(page, live_server, path)
+        checks(page)
+    # An error summary in the page's language, its links in place.
+    visit(page, live_server, "/staff/sessions/new/")
+    page.locator("#id_starts_at").fill("19:00")
+    page.locator("#id_ends_at").fill("18:00")
+    submit(page, page.get_by_role("button", name=translated(language, "Save as draft")))
+    summary = page.locator("#error-summary")
+    assert translated(language, "The end time must be after the start time.") in (
+        summary.inner_text()
+    )
+    checks(page)
+    checks.assert_clean(len(pages) + 1)
     problems.assert_clean()
