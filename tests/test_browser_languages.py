@@ -31,8 +31,7 @@ from .test_browser_resident import (
     new_responses,
     start_and_consent,
 )
-from .test_browser_staff import sign_in, visit
-from .test_browser_staff import workspace_data as workspace_data_fixture  # noqa: F401
+from .test_browser_staff import sign_in, visit, workspace_data  # noqa: F401 (a fixture)
 from .test_languages import MORE, offer
 
 pytestmark = [
@@ -204,7 +203,13 @@ def test_arabic_paper_questionnaire_and_flyer_print_right_to_left(
     [("ar", "rtl", PHONE), ("ar", "rtl", DESKTOP), ("pl", "ltr", PHONE)],
 )
 def test_staff_workspace_in_arabic_and_polish(
-    live_server, new_page, workspace_data, settings, language, expected_direction, viewport
+    live_server,
+    new_page,
+    workspace_data,  # noqa: F811 (the fixture imported above)
+    settings,
+    language,
+    expected_direction,
+    viewport,
 ):
     """A CBO manager whose account speaks Arabic (or Polish) works right to left (or left to
     right) on every main workspace page: the page's language and direction, nothing sticking
