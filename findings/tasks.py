@@ -43,12 +43,19 @@ def response_table(form, file_format):
     )
 
 
-def remove_expired_files():
-    """Prepared files older than PREPARED_FILE_HOURS go (their records stay, marked)."""
-    cutoff = timezone.now() - timedelta(hours=settings.PREPARED_FILE_HOURS)
-    for prepared in PreparedFile.objects.filter(created_at__lt=cutoff).exclude(path=""):
+def remove_expired_files(*, everything=False):
+    """Prepared files older than PREPARED_FILE_HOURS go (their records stay, marked); with
+    `everything`, every prepared file goes. Returns how many went."""
+    files = PreparedFile.objects.exclude(path="")
+    if not everything:
+        files = files.filter(
+            created_at__lt=timezone.now() - timedelta(hours=settings.PREPARED_FILE_HOURS)
+        )
+    removed = 0
+    for prepared in files:
         Path(prepared.path).unlink(missing_ok=True)
-        PreparedFile.objects.filter(pk=prepared.pk).update(path="")
+        removed += PreparedFile.objects.filter(pk=prepared.pk).update(path="")
+    return removed
 
 
 @task()

@@ -3,6 +3,7 @@ instrument's retention period; `manage.py purge_expired` (run daily) keeps that 
 does the same for listening sessions after SESSION_RETENTION_MONTHS.
 
 A published report's snapshot holds only aggregates and reviewed quotes, so it is kept.
+Files prepared from responses belong to the apps that make them: they listen to `purged`.
 """
 
 import calendar
@@ -11,11 +12,16 @@ import reversion.models
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from organizations.models import AuditEvent
 
 from .models import Answer, Instrument, ListeningSession, Response
+
+# Sent after a purge that deleted something, with `responses` and `sessions` (how many), once
+# the deletion has committed: whatever was made from the deleted rows goes too.
+purged = Signal()
 
 
 def months_before(moment, months):
@@ -65,6 +71,12 @@ def purge_expired(*, now, dry_run=False):
                 detail=purge_detail(instrument, *found),
                 created_at=now,
             )
+    if counts and not dry_run:
+        purged.send(
+            sender=Response,
+            responses=sum(row[1] for row in counts),
+            sessions=sum(row[2] for row in counts),
+        )
     return counts
 
 

@@ -156,3 +156,54 @@ def test_purge_events_are_not_shown_to_an_organization(frozen_clock, link, staff
 
     assert AuditEvent.objects.visible_to(staff_a).count() == 0
     assert AuditEvent.objects.visible_to(facilitator).count() == 1
+
+
+def prepared_file(tmp_path, user, organization, name, created_at):
+    from findings.models import DownloadEvent, PreparedFile
+
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(b"rows of answers")
+    event = DownloadEvent.objects.create(
+        user=user, organization=organization, kind=DownloadEvent.Kind.RESPONSES
+    )
+    return PreparedFile.objects.create(
+        user=user,
+        file_format="xlsx",
+        query="",
+        language="en",
+        event=event,
+        status=PreparedFile.Status.READY,
+        path=str(path),
+        created_at=created_at,
+    )
+
+
+def test_purge_expired_takes_every_prepared_download_with_the_responses(
+    frozen_clock, link, staff_a, tmp_path
+):
+    """A file prepared an hour ago may hold a response just deleted: it goes too."""
+    answered(link, datetime(2020, 1, 1, tzinfo=CHICAGO))
+    recent = prepared_file(tmp_path, staff_a, link.organization, "recent", NOW)
+
+    purge()
+
+    recent.refresh_from_db()
+    assert recent.path == "" and not (tmp_path / "recent.xlsx").exists()
+
+
+def test_purge_expired_of_sessions_alone_keeps_recent_prepared_downloads(
+    frozen_clock, settings, guide, org_a, staff_a, tmp_path
+):
+    settings.SESSION_RETENTION_MONTHS = 24
+    ListeningSession.objects.create(
+        organization=org_a, guide=guide, held_on=date(2020, 1, 1), created_by=staff_a
+    )
+    recent = prepared_file(tmp_path, staff_a, org_a, "recent", NOW)
+    old = prepared_file(tmp_path, staff_a, org_a, "old", datetime(2026, 3, 29, tzinfo=CHICAGO))
+
+    purge()
+
+    recent.refresh_from_db()
+    old.refresh_from_db()
+    assert (tmp_path / "recent.xlsx").exists() and recent.path
+    assert old.path == "" and not (tmp_path / "old.xlsx").exists()
