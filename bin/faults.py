@@ -65,10 +65,13 @@ ENV = {
     **bench.ENV,
     "DATABASE_URL": DATABASE_URL,
     "SECRET_KEY": SECRET_KEY,
-    "ROOT_URLCONF": "engagement.urls",
+    # The site as it is (the bench serves its own URLconf), with production's threads: a free
+    # thread answers /healthz while others wait on a stalled database.
+    "DJANGO_SETTINGS_MODULE": "engagement.settings",
     "PYTHONPATH": str(ROOT),
 }
-ENV.pop("REDIS_URL", None)
+for name in ("REDIS_URL", "GUNICORN_THREADS"):
+    ENV.pop(name, None)
 
 
 def say(text):
