@@ -17,7 +17,24 @@ second. The faults, in turn:
   full disk 10 s    the data disk filled to the last byte for 10 s (root only: tmpfs)
   worker kill -9    SIGKILL of one gunicorn worker every 10 s, three times
 
-FAULTS_ONLY="stall,full disk" runs the faults whose names contain one of these words.
+Then two app servers behind a load balancer, on the same cluster and Redis: two gunicorn
+instances (two workers each, ports FAULTS_APP_PORTS 8320,8321) behind HAProxy (port
+FAULTS_LB_PORT 8322) run with deploy/haproxy.cfg itself. One resident alone shows the round
+robin (which server answered each request: HAProxy's X-Served-By), one address asks for more
+pages than its rate limit allows (the request after the limit is refused although each server
+answered half: the counter is shared in Redis), then the residents (each from an address of
+its own, 127.1.x.y) walk through:
+
+  two app servers: round robin                  both up
+  two app servers: app1 stopped (SIGTERM)       started again 10 s later
+  two app servers: app2 killed (kill -9)        master and workers; started again 10 s later
+
+with, besides the figures below, the share of requests each server answered, 5xx by status
+and by who answered, when HAProxy took the stopped server out of its pool and put it back
+(its stats socket) and how many walks it had served finished on the other.
+
+FAULTS_ONLY="stall,full disk" runs the faults whose names contain one of these words
+("two app servers": the second part alone, as `make faults-lb`).
 
 For each: walks done (thank-you page seen), lost (thank-you seen but no row), duplicated
 (rows no walk's response id accounts for), 5xx, 4xx and dropped connections seen, residents
@@ -35,6 +52,7 @@ import json
 import os
 import pwd
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -63,7 +81,8 @@ TMPFS_MB = int(os.environ.get("FAULTS_TMPFS_MB", "320"))
 AS_ROOT = os.geteuid() == 0
 DATABASE = "engagement_faults"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/{DATABASE}"
-SECRET_KEY = "faults-only-secret-key-" + "x" * 40
+# A key of each run's own: the rate limits' counters in Redis (keyed with it) start afresh.
+SECRET_KEY = "faults-only-secret-key-" + secrets.token_hex(20)
 ATTEMPTS = 5  # a person presses the button again, up to five times
 WARMUP_S = 4  # walks before each fault
 AFTER_S = 12  # walks after each fault ends
@@ -565,7 +584,8 @@ def prepare():
 APP_PORTS = [int(p) for p in os.environ.get("FAULTS_APP_PORTS", "8320,8321").split(",")]
 LB_PORT = int(os.environ.get("FAULTS_LB_PORT", "8322"))
 LB_BASE = f"http://127.0.0.1:{LB_PORT}"
-LB_PAGES_LIMIT = 100  # resident pages per address and 10 minutes, on both servers
+LB_PAGES_LIMIT = 100  # resident pages per address and window, on both servers
+LB_WINDOW_S = 600
 LB_DOWN_S = 10  # a stopped server is started again this long after it stopped
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 LB_SOCKET = RUN_DIR / "haproxy.sock"
@@ -705,6 +725,10 @@ def rate_limit_check(link_path):
     when the request after the limit is refused, not only after twice the limit."""
     visitor = Visitor()
     answers = []
+    # Counters start again at each window's boundary: not in the middle of the check.
+    left = LB_WINDOW_S - time.time() % LB_WINDOW_S
+    if left < 10:
+        time.sleep(left + 0.1)
     for _ in range(LB_PAGES_LIMIT + 5):
         status, headers, _ = visitor.request(link_path)
         answers.append((status, headers.get("X-Served-By")))
@@ -832,7 +856,12 @@ def two_servers(link_paths, wanted):
     if not shutil.which("haproxy"):
         say(f"{TWO_SERVERS}: skipped (no haproxy; `apt-get install haproxy` as root).")
         return {name: {"skipped": True} for name in wanted_names}, {}
-    env = {**SERVER_ENV, "TRUSTED_PROXY_HOPS": "1", "RATE_LIMIT_PAGES": str(LB_PAGES_LIMIT)}
+    env = {
+        **SERVER_ENV,
+        "TRUSTED_PROXY_HOPS": "1",
+        "RATE_LIMIT_PAGES": str(LB_PAGES_LIMIT),
+        "RATE_LIMIT_WINDOW": str(LB_WINDOW_S),
+    }
     servers = [Server(port, f"app{n}", env) for n, port in enumerate(APP_PORTS, 1)]
     balancer = Balancer(servers)
     results = {}
