@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # sets Chinese in fonts-noto-cjk; `make bench` starts a redis-server when REDIS_URL is not set.
 DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libatomic1 pspp libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core redis-server
 
-.PHONY: run test install install-dev system-packages messages lint bench faults clean
+.PHONY: run test install install-dev system-packages messages lint bench faults faults-lb clean
 
 $(VENV)/installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,18 @@ bench: $(VENV)/installed-dev system-packages messages
 	$(PY) bin/bench.py
 
 # Resident walks through PostgreSQL restarts, kill -9, stalls, a full disk and killed workers,
-# on a cluster of its own (port 5439); per fault what residents and /healthz saw; JSON last.
+# on a cluster of its own (port 5439), then through two app servers behind HAProxy
+# (deploy/haproxy.cfg) of which one is stopped and one killed; per fault what residents,
+# /healthz and the load balancer saw; JSON last. faults-lb: the two-server part alone.
+FAULTS_HAPROXY = @bash bin/system-packages haproxy || echo "No haproxy: the two-server scenarios are skipped."
+
 faults: $(VENV)/installed-dev messages
+	$(FAULTS_HAPROXY)
 	$(PY) bin/faults.py
+
+faults-lb: $(VENV)/installed-dev messages
+	$(FAULTS_HAPROXY)
+	FAULTS_ONLY="two app servers" $(PY) bin/faults.py
 
 lint: $(VENV)/installed-dev
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,24 @@ second. The faults, in turn:
   full disk 10 s    the data disk filled to the last byte for 10 s (root only: tmpfs)
   worker kill -9    SIGKILL of one gunicorn worker every 10 s, three times
 
-FAULTS_ONLY="stall,full disk" runs the faults whose names contain one of these words.
+Then two app servers behind a load balancer, on the same cluster and Redis: two gunicorn
+instances (two workers each, ports FAULTS_APP_PORTS 8320,8321) behind HAProxy (port
+FAULTS_LB_PORT 8322) run with deploy/haproxy.cfg itself. One resident alone shows the round
+robin (which server answered each request: HAProxy's X-Served-By), one address asks for more
+pages than its rate limit allows (the request after the limit is refused although each server
+answered half: the counter is shared in Redis), then the residents (each from an address of
+its own, 127.1.x.y) walk through:
+
+  two app servers: round robin                  both up
+  two app servers: app1 stopped (SIGTERM)       started again 10 s later
+  two app servers: app2 killed (kill -9)        master and workers; started again 10 s later
+
+with, besides the figures below, the share of requests each server answered, 5xx by status
+and by who answered, when HAProxy took the stopped server out of its pool and put it back
+(its stats socket) and how many walks it had served finished on the other.
+
+FAULTS_ONLY="stall,full disk" runs the faults whose names contain one of these words
+("two app servers": the second part alone, as `make faults-lb`).
 
 For each: walks done (thank-you page seen), lost (thank-you seen but no row), duplicated
 (rows no walk's response id accounts for), 5xx, 4xx and dropped connections seen, residents
@@ -27,18 +44,25 @@ the fault began, first 200 after it ended). The last line is a JSON object.
 """
 
 import errno
+import grp
 import http.client
+import http.cookiejar
+import itertools
 import json
 import os
+import pwd
 import random
+import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +81,8 @@ TMPFS_MB = int(os.environ.get("FAULTS_TMPFS_MB", "320"))
 AS_ROOT = os.geteuid() == 0
 DATABASE = "engagement_faults"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/{DATABASE}"
-SECRET_KEY = "faults-only-secret-key-" + "x" * 40
+# A key of each run's own: the rate limits' counters in Redis (keyed with it) start afresh.
+SECRET_KEY = "faults-only-secret-key-" + secrets.token_hex(20)
 ATTEMPTS = 5  # a person presses the button again, up to five times
 WARMUP_S = 4  # walks before each fault
 AFTER_S = 12  # walks after each fault ends
@@ -65,10 +90,13 @@ ENV = {
     **bench.ENV,
     "DATABASE_URL": DATABASE_URL,
     "SECRET_KEY": SECRET_KEY,
-    "ROOT_URLCONF": "engagement.urls",
+    # The site as it is (the bench serves its own URLconf), with production's threads: a free
+    # thread answers /healthz while others wait on a stalled database.
+    "DJANGO_SETTINGS_MODULE": "engagement.settings",
     "PYTHONPATH": str(ROOT),
 }
-ENV.pop("REDIS_URL", None)
+for name in ("REDIS_URL", "GUNICORN_THREADS"):
+    ENV.pop(name, None)
 
 
 def say(text):
@@ -198,7 +226,10 @@ class Cluster:
 class Server:
     """gunicorn with two workers, as in production."""
 
-    def __init__(self):
+    def __init__(self, port=WEB_PORT, name="gunicorn", env=None):
+        self.port = port
+        self.name = name
+        self.env = env
         self.process = None
 
     def start(self):
@@ -211,23 +242,23 @@ class Server:
                 "engagement/gunicorn.conf.py",
                 "engagement.wsgi",
                 "--bind",
-                f"127.0.0.1:{WEB_PORT}",
+                f"127.0.0.1:{self.port}",
                 "--workers",
                 "2",
                 "--log-level",
                 "warning",
             ],  # fmt: skip
             cwd=ROOT,
-            env=SERVER_ENV,
-            stderr=open(RUN_DIR / "gunicorn.log", "w"),  # noqa: SIM115
+            env=self.env or SERVER_ENV,
+            stderr=open(RUN_DIR / f"{self.name}.log", "a"),  # noqa: SIM115
         )
         for _ in range(150):
             try:
-                urllib.request.urlopen(BASE + "/healthz", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
                 return
             except OSError:
                 time.sleep(0.2)
-        raise SystemExit("gunicorn did not answer /healthz; see " + str(RUN_DIR / "gunicorn.log"))
+        raise SystemExit(f"gunicorn did not answer /healthz; see {RUN_DIR / self.name}.log")
 
     def kill_a_worker(self):
         workers = children(self.process.pid)
@@ -240,10 +271,24 @@ class Server:
             if number + 1 < times:
                 time.sleep(every)
 
+    def kill(self):
+        """kill -9 of the whole server, the master and its workers, as a machine that dies."""
+        workers = children(self.process.pid)
+        self.process.kill()  # first, so that it starts no new worker
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+
     def stop(self):
-        if self.process:
+        if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            self.process.wait(30)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 class Health:
@@ -285,6 +330,7 @@ class Stats:
         self.posted = set()  # response ids of every final POST sent
         self.thanked = set()  # response ids whose thank-you page was seen
         self.submitted_at = []  # when a final POST was answered with the thank-you redirect
+        self.residents = []  # through the load balancer: each walk's browser, which servers
 
     def count(self, name):
         with self.lock:
@@ -325,9 +371,10 @@ def send(resident, stats, path, data=None):
     return None
 
 
-def patient_walk(stats, link_path):
-    """Start, consent, every step, thank-you, as one new resident who tries again."""
-    resident = bench.Resident([], base=BASE)
+def patient_walk(stats, link_path, resident=None):
+    """Start, consent, every step, thank-you, as one new resident who tries again. True when
+    the thank-you page was seen."""
+    resident = resident or bench.Resident([], base=BASE)
     if not send(resident, stats, link_path):
         return
     consent = link_path + "consent/"
@@ -363,6 +410,7 @@ def patient_walk(stats, link_path):
                 with stats.lock:
                     stats.thanked.add(rid)
                     stats.counts["walks"] += 1
+                return True
             return
         if "/step/" not in location:
             stats.count("sent_to_start")
@@ -371,18 +419,30 @@ def patient_walk(stats, link_path):
 
 
 class Load:
-    """RESIDENTS residents walking one after another until stopped."""
+    """RESIDENTS residents walking one after another until stopped. `resident(stats)`: a
+    new resident's browser (the two-server scenarios' come through the load balancer)."""
 
-    def __init__(self, stats, link_paths):
+    def __init__(self, stats, link_paths, resident=None):
         self.stats = stats
         self.link_paths = link_paths
+        self.resident = resident
         self.stopping = threading.Event()
-        self.threads = [threading.Thread(target=self.walk, args=(i,)) for i in range(RESIDENTS)]
+        # Daemons: Ctrl+C must not wait for residents retrying against stopped servers.
+        self.threads = [
+            threading.Thread(target=self.walk, args=(i,), daemon=True) for i in range(RESIDENTS)
+        ]
 
     def walk(self, index):
         number = index
         while not self.stopping.is_set():
-            patient_walk(self.stats, self.link_paths[number % len(self.link_paths)])
+            path = self.link_paths[number % len(self.link_paths)]
+            if self.resident:
+                resident = self.resident(self.stats)
+                resident.finished = patient_walk(self.stats, path, resident)
+                with self.stats.lock:
+                    self.stats.residents.append(resident)
+            else:
+                patient_walk(self.stats, path)
             number += RESIDENTS
 
     def start(self):
@@ -413,6 +473,28 @@ def stored(ids):
     return total, found
 
 
+def outcome(stats, before, began, ended):
+    """What the residents of one fault saw, and what PostgreSQL kept."""
+    for _ in range(20):  # PostgreSQL may still be coming back when counting
+        try:
+            after, found = stored(stats.posted)
+            break
+        except Exception:
+            time.sleep(1)
+    successes = sorted(stats.submitted_at)
+    back = next((t - ended for t in successes if t >= ended), None)
+    marks = [began] + [t for t in successes if t >= began] + [time.monotonic()]
+    gap = max(b - a for a, b in zip(marks, marks[1:], strict=False))
+    return {
+        **stats.counts,
+        "lost": len(stats.thanked - found),
+        "duplicated": (after - before) - len(found),
+        "stored_without_thanks": len(found - stats.thanked),
+        "back_s": None if back is None else round(back, 1),
+        "longest_gap_s": round(gap, 1),
+    }
+
+
 def phase(name, fault, health, link_paths):
     stats = Stats()
     before, _ = stored(set())
@@ -424,27 +506,12 @@ def phase(name, fault, health, link_paths):
     ended = time.monotonic()
     time.sleep(AFTER_S)
     load.stop()
-    for _ in range(20):  # PostgreSQL may still be coming back when counting
-        try:
-            after, found = stored(stats.posted)
-            break
-        except Exception:
-            time.sleep(1)
-    lost = len(stats.thanked - found)
-    duplicated = (after - before) - len(found)
-    successes = sorted(stats.submitted_at)
-    back = next((t - ended for t in successes if t >= ended), None)
-    marks = [began] + [t for t in successes if t >= began] + [time.monotonic()]
-    gap = max(b - a for a, b in zip(marks, marks[1:], strict=False))
+    result = outcome(stats, before, began, ended)
+    lost, duplicated = result["lost"], result["duplicated"]
     down_at, down_status = health.first(began, healthy=False)
     up_at, _ = health.first(max(ended, down_at or ended), healthy=True) if down_at else (None, None)
     result = {
-        **stats.counts,
-        "lost": lost,
-        "duplicated": duplicated,
-        "stored_without_thanks": len(found - stats.thanked),
-        "back_s": None if back is None else round(back, 1),
-        "longest_gap_s": round(gap, 1),
+        **result,
         "healthz_down_after_s": None if down_at is None else round(down_at - began, 1),
         "healthz_down_status": down_status if down_at else None,
         "healthz_up_after_s": None if up_at is None else round(up_at - ended, 1),
@@ -508,6 +575,339 @@ def prepare():
     return [f"/{language}/s/{token}/" for language in ("en", "es", "zh-hans") for token in tokens]
 
 
+# --- Two app servers behind a load balancer ---------------------------------------------
+# Two gunicorn instances (two workers each) behind HAProxy, run with deploy/haproxy.cfg itself,
+# sharing the cluster and Redis. Each walk comes from an address of its own (127.1.x.y: any
+# 127.x.y.z is this machine), as residents' phones do, so the servers count rate limits as in
+# production: per address, the one HAProxy saw (TRUSTED_PROXY_HOPS=1).
+
+APP_PORTS = [int(p) for p in os.environ.get("FAULTS_APP_PORTS", "8320,8321").split(",")]
+LB_PORT = int(os.environ.get("FAULTS_LB_PORT", "8322"))
+LB_BASE = f"http://127.0.0.1:{LB_PORT}"
+LB_PAGES_LIMIT = 100  # resident pages per address and window, on both servers
+LB_WINDOW_S = 600
+LB_DOWN_S = 10  # a stopped server is started again this long after it stopped
+HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
+LB_SOCKET = RUN_DIR / "haproxy.sock"
+TWO_SERVERS = "two app servers"
+_addresses = itertools.count(1)
+
+
+class FromAddress(urllib.request.HTTPHandler):
+    """Connections from one source address."""
+
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req):
+        return self.do_open(http.client.HTTPConnection, req, source_address=(self.address, 0))
+
+
+class Visitor(bench.Resident):
+    """A resident's browser that comes through the load balancer from an address of its own
+    and notes which server answered each request (HAProxy's X-Served-By) and when."""
+
+    def __init__(self, stats=None):
+        super().__init__([], base=LB_BASE)
+        number = next(_addresses)
+        self.address = f"127.1.{number // 250 % 250}.{number % 250 + 1}"
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+            bench.NoRedirect,
+            FromAddress(self.address),
+        )
+        self.served = []  # (when, server, status); None, None for no answer
+        self.finished = None
+
+    def request(self, path, data=None):
+        try:
+            status, headers, html = super().request(path, data)
+        except (OSError, http.client.HTTPException):
+            self.served.append((time.monotonic(), None, None))
+            raise
+        self.served.append((time.monotonic(), headers.get("X-Served-By"), status))
+        return status, headers, html
+
+
+class Balancer:
+    """HAProxy in front of the servers; its view of them (UP, DOWN) sampled four times a
+    second from its stats socket."""
+
+    def __init__(self, servers):
+        self.servers = servers
+        self.process = None
+        self.samples = []  # (when, {server: status})
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    def start(self):
+        env = {
+            **os.environ,
+            "LB_BIND": f"127.0.0.1:{LB_PORT}",
+            "LB_STATS_SOCKET": str(LB_SOCKET),
+            "SITE_HOST": "localhost",
+            **{f"APP{i}": f"127.0.0.1:{s.port}" for i, s in enumerate(self.servers, 1)},
+        }
+        if not AS_ROOT:  # haproxy can only become its own user as root: stay who we are
+            env["LB_USER"] = pwd.getpwuid(os.getuid()).pw_name
+            env["LB_GROUP"] = grp.getgrgid(os.getgid()).gr_name
+        self.process = subprocess.Popen(
+            ["haproxy", "-db", "-f", str(HAPROXY_CFG)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(RUN_DIR / "haproxy.log", "w"),  # noqa: SIM115
+        )
+        for _ in range(60):
+            if all(self.in_pool(s.name) for s in self.servers):
+                self.thread.start()
+                return
+            time.sleep(0.25)
+        raise SystemExit(f"HAProxy did not take both servers; see {RUN_DIR / 'haproxy.log'}")
+
+    def states(self):
+        """{server: status} from `show stat`: UP, DOWN, or on the way ("UP 1/2")."""
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(1)
+            sock.connect(str(LB_SOCKET))
+            sock.sendall(b"show stat\n")
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        lines = data.decode().splitlines()
+        header = lines[0].lstrip("# ").split(",")
+        rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:] if line]
+        return {row["svname"]: row["status"] for row in rows if row["pxname"] == "app"}
+
+    def in_pool(self, name):
+        try:
+            return self.states().get(name, "").startswith("UP")
+        except OSError:
+            return False
+
+    def watch(self):
+        while not self.stopping.wait(0.25):
+            try:
+                self.samples.append((time.monotonic(), self.states()))
+            except OSError:
+                pass
+
+    def first(self, after, name, in_pool):
+        """When HAProxy first had `name` in (or out of) its pool after `after`."""
+        for at, states in self.samples:
+            if at >= after and states.get(name, "").startswith("UP") == in_pool:
+                return at
+        return None
+
+    def stop(self):
+        self.stopping.set()
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def alternation_check(link_path):
+    """One resident alone walks the survey: which server answered each request, in order."""
+    visitor = Visitor()
+    finished = patient_walk(Stats(), link_path, visitor)
+    order = [server for _, server, _ in visitor.served]
+    return {
+        "walk_finished": bool(finished),
+        "requests": len(order),
+        "order": "".join((server or "-")[-1] for server in order),
+        "alternates": all(a != b for a, b in zip(order, order[1:], strict=False)),
+    }
+
+
+def rate_limit_check(link_path):
+    """One address asks for the start page LB_PAGES_LIMIT + 5 times through the balancer,
+    which hands the requests to both servers in turn: the limit holds for the two together
+    when the request after the limit is refused, not only after twice the limit."""
+    visitor = Visitor()
+    answers = []
+    # Counters start again at each window's boundary: not in the middle of the check.
+    left = LB_WINDOW_S - time.time() % LB_WINDOW_S
+    if left < 10:
+        time.sleep(left + 0.1)
+    for _ in range(LB_PAGES_LIMIT + 5):
+        status, headers, _ = visitor.request(link_path)
+        answers.append((status, headers.get("X-Served-By")))
+    refused = [number for number, (status, _) in enumerate(answers, 1) if status == 429]
+    before = Counter(server for status, server in answers[:LB_PAGES_LIMIT] if status == 200)
+    return {
+        "limit": LB_PAGES_LIMIT,
+        "first_refused": refused[0] if refused else None,
+        "served_before_it": dict(sorted(before.items())),
+        "holds_across_servers": refused == list(range(LB_PAGES_LIMIT + 1, len(answers) + 1))
+        and len(before) == 2,
+    }
+
+
+def stop_and_start(server, balancer, kill):
+    """Stop one server (SIGTERM, as a deploy does; or kill -9 of master and workers, as a
+    machine that dies), start it again LB_DOWN_S later; over when HAProxy has it back."""
+    stopped_at = time.monotonic()
+    server.kill() if kill else server.stop()
+    time.sleep(max(0, stopped_at + LB_DOWN_S - time.monotonic()))
+    started_at = time.monotonic()
+    server.start()
+    answering_at = time.monotonic()
+    for _ in range(60):
+        if balancer.in_pool(server.name):
+            break
+        time.sleep(0.25)
+    return {
+        "server": server.name,
+        "stopped_at": stopped_at,
+        "started_at": started_at,
+        "answering_at": answering_at,
+    }
+
+
+def lb_phase(name, fault, balancer, link_paths):
+    stats = Stats()
+    before, _ = stored(set())
+    load = Load(stats, link_paths, resident=Visitor)
+    load.start()
+    time.sleep(WARMUP_S)
+    began = time.monotonic()
+    event = fault()
+    ended = time.monotonic()
+    time.sleep(AFTER_S)
+    load.stop()
+    # Submissions "back": from the moment the server stopped, since the other goes on.
+    result = outcome(stats, before, began, began)
+    names = [server.name for server in balancer.servers]
+    served = Counter(server for r in stats.residents for _, server, _ in r.served if server)
+    # 5xx by status and by who answered (a server's name, or none: HAProxy's own page).
+    errors = Counter(
+        f"{status} {server or 'haproxy'}"
+        for r in stats.residents
+        for _, server, status in r.served
+        if status and status >= 500
+    )
+    total = sum(served.values()) or 1
+    finished = [r for r in stats.residents if r.finished]
+    result.update(
+        served={n: served[n] for n in names},
+        share={n: round(served[n] / total, 2) for n in names},
+        walks_on_every_server=sum(
+            1 for r in finished if {s for _, s, _ in r.served if s} >= set(names)
+        ),
+        errors=dict(sorted(errors.items())),
+        fault_s=round(ended - began, 1),
+    )
+    text = ""
+    if event:
+        gone, stopped_at, started_at = event["server"], event["stopped_at"], event["started_at"]
+        out_at = balancer.first(stopped_at, gone, in_pool=False)
+        in_at = balancer.first(started_at, gone, in_pool=True)
+        again = min(
+            (t for r in stats.residents for t, s, _ in r.served if s == gone and t >= started_at),
+            default=None,
+        )
+        # Walks it had served before it stopped that went on, on the other, to the thank-you
+        # page: their sessions (drafts) were in Redis, not in the server.
+        across = [
+            r for r in finished if any(s == gone and t < stopped_at for t, s, _ in r.served)
+            and r.served[-1][0] > stopped_at
+        ]  # fmt: skip
+        result.update(
+            server=gone,
+            down_s=round(started_at - stopped_at, 1),
+            answering_after_s=round(event["answering_at"] - started_at, 1),
+            out_of_pool_after_s=None if out_at is None else round(out_at - stopped_at, 1),
+            back_in_pool_after_s=None if in_at is None else round(in_at - started_at, 1),
+            served_again_after_s=None if again is None else round(again - started_at, 1),
+            walks_across_the_stop=len(across),
+        )
+        text = (
+            f"; {gone} out of the pool {result['out_of_pool_after_s']} s after it stopped, "
+            f"started again {result['down_s']} s after it stopped: answering "
+            f"{result['answering_after_s']} s later, back in the pool "
+            f"{result['back_in_pool_after_s']} s later, serving residents "
+            f"{result['served_again_after_s']} s later; {len(across)} walks it had served "
+            "before it stopped finished on the other"
+        )
+    errors_text = "(" + (", ".join(f"{n} {e}" for e, n in result["errors"].items()) or "none") + ")"
+    shares = ", ".join(f"{n} {result['share'][n]:.0%}" for n in names)
+    say(
+        f"{name}: {result['walks']} walks done, {result['lost']} lost, "
+        f"{result['duplicated']} duplicated, {result['5xx']} 5xx {errors_text}, {result['4xx']} 4xx "
+        f"({result['start_over']} start over), {result['sent_to_start']} sent back to the start, "
+        f"{result['dropped']} dropped connections, {result['gave_up']} gave up; requests served: "
+        f"{shares} ({result['walks_on_every_server']} of {len(finished)} walks on both)"
+        f"{text}; submissions back {result['back_s']} s after the fault began (longest gap "
+        f"{result['longest_gap_s']} s)"
+    )
+    return result
+
+
+def two_servers(link_paths, wanted):
+    """The two-server scenarios that `wanted(name)` selects: (results, checks)."""
+    names = [
+        f"{TWO_SERVERS}: round robin",
+        f"{TWO_SERVERS}: app1 stopped (SIGTERM), started {LB_DOWN_S} s later",
+        f"{TWO_SERVERS}: app2 killed (kill -9), started {LB_DOWN_S} s later",
+    ]
+    wanted_names = [name for name in names if wanted(name)]
+    if not wanted_names:
+        return {}, {}
+    if not shutil.which("haproxy"):
+        say(f"{TWO_SERVERS}: skipped (no haproxy; `apt-get install haproxy` as root).")
+        return {name: {"skipped": True} for name in wanted_names}, {}
+    env = {
+        **SERVER_ENV,
+        "TRUSTED_PROXY_HOPS": "1",
+        "RATE_LIMIT_PAGES": str(LB_PAGES_LIMIT),
+        "RATE_LIMIT_WINDOW": str(LB_WINDOW_S),
+    }
+    servers = [Server(port, f"app{n}", env) for n, port in enumerate(APP_PORTS, 1)]
+    balancer = Balancer(servers)
+    results = {}
+    try:
+        for server in servers:
+            server.start()
+        balancer.start()
+        say(
+            f"Two app servers (ports {', '.join(map(str, APP_PORTS))}) behind HAProxy "
+            f"({LB_BASE}, {HAPROXY_CFG.relative_to(ROOT)}), sharing PostgreSQL and "
+            + ("Redis." if "REDIS_URL" in env else "no Redis: rate limits are not shared.")
+        )
+        checks = {
+            "alternation": alternation_check(link_paths[0]),
+            "rate_limit": rate_limit_check(link_paths[0]),
+        }
+        walk, limit = checks["alternation"], checks["rate_limit"]
+        say(
+            f"  one resident alone: {walk['requests']} requests answered by app{walk['order']} "
+            f"({'strictly alternating' if walk['alternates'] else 'NOT alternating'}), "
+            f"{'thank-you page seen' if walk['walk_finished'] else 'NOT finished'}"
+        )
+        say(
+            f"  rate limit of {limit['limit']} pages per address: request "
+            f"{limit['first_refused']} refused with 429 after "
+            + " and ".join(f"{n} by {s}" for s, n in limit["served_before_it"].items())
+            + (
+                ": counted across both servers"
+                if limit["holds_across_servers"]
+                else ": NOT counted across both servers"
+            )
+        )
+        faults = {
+            names[0]: lambda: time.sleep(LB_DOWN_S),
+            names[1]: lambda: stop_and_start(servers[0], balancer, kill=False),
+            names[2]: lambda: stop_and_start(servers[1], balancer, kill=True),
+        }
+        for name in wanted_names:
+            results[name] = lb_phase(name, faults[name], balancer, link_paths)
+    finally:
+        balancer.stop()
+        for server in servers:
+            server.stop()
+    return results, checks
+
+
 def main():
     # Ctrl+C or a kill still stops the server and the cluster and unmounts the disk.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -517,37 +917,45 @@ def main():
     cluster.create()
     if not cluster.tmpfs:
         say("Not root (or no tmpfs): the full-disk fault will be skipped.")
-    results = {}
+    results, checks = {}, {}
+    only = os.environ.get("FAULTS_ONLY")
+
+    def wanted(name):
+        return not only or any(part.strip() in name for part in only.split(","))
+
+    faults = [
+        ("fast restart", cluster.fast_restart),
+        ("kill -9 postmaster, restart after 3 s", cluster.kill_and_restart),
+        ("stall 5 s", lambda: cluster.stall(5)),
+        ("stall 40 s", lambda: cluster.stall(40)),
+        ("full disk 10 s", lambda: cluster.fill_disk(10)),
+        ("worker kill -9 every 10 s", server.kill_workers),
+    ]
+    faults = [(name, fault) for name, fault in faults if wanted(name)]
     try:
         link_paths = prepare()
-        server.start()
-        health.thread.start()
-        say(
-            f"{RESIDENTS} residents walk without pause (rate limits raised, no minimum time); "
-            "each fault in turn:"
-        )
-        faults = [
-            ("fast restart", cluster.fast_restart),
-            ("kill -9 postmaster, restart after 3 s", cluster.kill_and_restart),
-            ("stall 5 s", lambda: cluster.stall(5)),
-            ("stall 40 s", lambda: cluster.stall(40)),
-            ("full disk 10 s", lambda: cluster.fill_disk(10)),
-            ("worker kill -9 every 10 s", server.kill_workers),
-        ]
-        only = os.environ.get("FAULTS_ONLY")
+        if faults:
+            server.start()
+            health.thread.start()
+            say(
+                f"{RESIDENTS} residents walk without pause (rate limits raised, no minimum "
+                "time); each fault in turn:"
+            )
         for name, fault in faults:
-            if only and not any(part.strip() in name for part in only.split(",")):
-                continue
             if name.startswith("full disk") and not cluster.tmpfs:
                 say(f"{name}: skipped (needs root to mount a small tmpfs for the data).")
                 results[name] = {"skipped": True}
                 continue
             results[name] = phase(name, fault, health, link_paths)
+        health.stopping.set()
+        server.stop()
+        lb_results, checks = two_servers(link_paths, wanted)
+        results.update(lb_results)
     finally:
         health.stopping.set()
         server.stop()
         cluster.destroy(keep_logs=True)
-        say(f"Logs: {cluster.log}, {RUN_DIR / 'gunicorn.log'}")
+        say(f"Logs in {RUN_DIR}: postgres.log, gunicorn.log, app1.log, app2.log, haproxy.log")
     ran = [r for r in results.values() if not r.get("skipped")]
     summary = {
         "lost": sum(r["lost"] for r in ran),
@@ -556,6 +964,8 @@ def main():
         "seconds": round(time.monotonic() - started),
         "faults": results,
     }
+    if checks:
+        summary["two_servers"] = checks
     say(
         f"All faults: {summary['lost']} lost, {summary['duplicated']} duplicated, "
         f"{summary['start_over']} start-over pages, in {summary['seconds']} s."
