@@ -18,6 +18,7 @@ before):
 """
 
 import json
+import uuid
 from pathlib import Path
 
 from django import forms
@@ -40,6 +41,7 @@ from organizations.areas import community_areas
 from . import outbox
 from .forms import ResponseForm, field_name
 from .models import CollectionLink, Question
+from .response_ids import sign_response_id
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "site" / "sw.js"
 
@@ -132,6 +134,27 @@ def offline_page(request, token):
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+KIOSK_IDS = 10
+
+
+@never_cache
+@require_GET
+def kiosk_ids(request, token):
+    """Signed response ids a kiosk keeps in reserve, so that the next person can start while
+    the kiosk is offline (consent is otherwise where the server mints the id). Kiosk links
+    only: a phone is one person, who started online. An unused id expires with
+    RESPONSE_ID_MAX_AGE; its signing time is when it was handed out, not the consent's."""
+    link = resident_link(token)
+    if link.kind != CollectionLink.Kind.KIOSK or not link.is_usable:
+        raise Http404("Not a kiosk link.")
+    wait = ratelimit.retry_after(
+        request, "pages", settings.RATE_LIMIT_PAGES, settings.RATE_LIMIT_WINDOW
+    )
+    if wait:
+        return waiting(wait)
+    return JsonResponse({"ids": [sign_response_id(uuid.uuid4(), link) for _ in range(KIOSK_IDS)]})
 
 
 # No CSRF token: the proof that this request may store a response is the signed response id

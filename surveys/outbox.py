@@ -150,6 +150,10 @@ def store_submission(link, submission, *, wait_for_min_seconds=True):
             area=form.area(),
         )
         stored = store_response(response=response, answers=form.answers())
+    if stored and submission.get("offline_consent") is True:
+        # A kiosk's resident who agreed while it was offline (with an id from its reserve):
+        # the consent page's counters hear of it now. Only a counter, never a response.
+        link.count(consented=True)
     return Result(STORED if stored else ALREADY_STORED, response_id=response_id)
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     # The offline outbox (surveys/offline.py): links only, never a preview.
     path("s/<link_token:token>/offline/", offline.offline_page, name="offline"),
     path("s/<link_token:token>/submit/", offline.submit, name="submit"),
+    path("s/<link_token:token>/kiosk-ids/", offline.kiosk_ids, name="kiosk_ids"),
     path("s/<link_token:token>/qr.svg", views.qr_code, name="qr"),
     path("s/<link_token:token>/flyer/", views.flyer, name="flyer"),
 ]

@@ -106,7 +106,7 @@ def test_service_worker_is_served_from_the_root(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/javascript"
     assert response["Cache-Control"] == "no-cache"
-    assert b"addEventListener(\"fetch\"" in response.content
+    assert b'addEventListener("fetch"' in response.content
 
 
 def test_every_resident_page_of_a_link_carries_the_outbox(client, link):

@@ -13,6 +13,7 @@
       request.onupgradeneeded = function () {
         request.result.createObjectStore("drafts", { keyPath: "token" });
         request.result.createObjectStore("outbox", { keyPath: "rid" });
+        request.result.createObjectStore("ids", { keyPath: "rid" });
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
@@ -63,7 +64,10 @@
       method: "POST",
       headers: { "Content-Type": "application/json" },
       credentials: "same-origin",
-      body: JSON.stringify({ rid: item.rid, answers: item.answers, language: item.language, languages: item.languages })
+      body: JSON.stringify({
+        rid: item.rid, answers: item.answers, language: item.language, languages: item.languages,
+        offline_consent: item.offline_consent
+      })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok && /^(stored|already_stored|ineligible)$/.test(answer.status)) {
@@ -244,7 +248,7 @@
       return problems.length ? "errors" : ineligible ? "ineligible" : "ok";
     }
     function next() {
-      save().then(function () {
+      return save().then(function () {
         var result = check();
         if (result === "errors") return;
         if (result === "ineligible") {
@@ -257,7 +261,7 @@
     }
     function back() {
       errorsBox.hidden = true;
-      save().then(function () {
+      return save().then(function () {
         var steps = stepsOf(answersOf(form)), position = steps.indexOf(current);
         if (position > 0) show(steps[position - 1]);
         else window.location.assign(data.start);
@@ -271,7 +275,8 @@
       });
       var item = {
         rid: draft.rid, token: token, url: data.submit, answers: kept, language: language,
-        languages: merge(draft, {}).languages, saved: Date.now(), status: "waiting", kiosk: kiosk
+        languages: merge(draft, {}).languages, saved: Date.now(), status: "waiting", kiosk: kiosk,
+        offline_consent: !!draft.offlineConsent
       };
       db.put("outbox", item).then(function () {
         return updateDraft(function () { return null; });
@@ -292,9 +297,44 @@
       fill(form, draft.answers);
       var hash = window.location.hash.match(/^#(next|back|stay)-(\d+)$/);
       show(hash ? Number(hash[2]) : stepsOf(draft.answers)[0]);
-      if (hash && hash[1] === "next") next();
-      if (hash && hash[1] === "back") back();
-    }, function () { end("none"); });
+      if (hash && hash[1] === "next") return next();
+      if (hash && hash[1] === "back") return back();
+    }).catch(function () { end("none"); }).then(function () {
+      // The step a person sees now is the one they act on (tests wait for this too).
+      form.setAttribute("data-ready", "");
+    });
+  }
+
+  // --- A kiosk's reserve of response ids, so the next person can start offline --------------
+  function topUpIds() {
+    if (!data.ids || !navigator.onLine) return;
+    db.all("ids").then(function (ids) {
+      var mine = ids.filter(function (i) { return i.token === token; });
+      if (mine.length >= 5) return;
+      return fetch(data.ids, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : { ids: [] }; })
+        .then(function (answer) {
+          return answer.ids.reduce(function (chain, rid) {
+            return chain.then(function () { return db.put("ids", { rid: rid, token: token }); });
+          }, Promise.resolve());
+        });
+    }).catch(noop);
+  }
+  function consentPage(form) {
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine) return;
+      var decision = event.submitter && event.submitter.value;
+      event.preventDefault();
+      if (decision !== "agree") { window.location.assign(data.start); return; }
+      db.all("ids").then(function (ids) {
+        var spare = ids.filter(function (i) { return i.token === token; })[0];
+        if (!spare) { window.location.assign(data.offline); return; }
+        return db.del("ids", spare.rid).then(function () {
+          return updateDraft(function () {
+            return { token: token, rid: spare.rid, answers: {}, languages: [language], offlineConsent: true };
+          });
+        }).then(function () { window.location.assign(data.offline + "#stay-0"); });
+      }).catch(noop);
+    });
   }
 
   // --- Every page ------------------------------------------------------------------------
@@ -304,11 +344,14 @@
     var assets = Array.prototype.map.call(document.querySelectorAll("link[rel=stylesheet], script[src]"), function (el) {
       return el.href || el.src;
     });
+    // A kiosk's next person starts offline too: its start and consent pages (nothing of a
+    // resident in them) are kept as well.
+    var pages = [data.offline].concat(kiosk ? [data.start, data.start + "consent/"] : []);
     caches.open(CACHE).then(function (cache) {
-      return cache.match(data.offline).then(function (hit) {
-        // The start page fetches a fresh copy (the survey's wording may have changed).
+      return Promise.all(pages.map(function (url) { return cache.match(url); })).then(function (hits) {
+        // The start page fetches fresh copies (the survey's wording may have changed).
         var fresh = window.location.pathname === data.start;
-        return cache.addAll(assets.concat(hit && !fresh ? [] : [data.offline]));
+        return cache.addAll(assets.concat(pages.filter(function (url, i) { return fresh || !hits[i]; })));
       });
     }).catch(noop);
   }
@@ -319,9 +362,11 @@
     if (/\/(thanks\/[^/]+|not-eligible|declined)\/$/.test(window.location.pathname)) {
       updateDraft(function () { return null; });
     }
+    var consentForm = document.querySelector("form[action$='/consent/']");
     if (stepForm) stepPage(stepForm);
+    if (consentForm) consentPage(consentForm);
     if (offlineForm) offlinePage(offlineForm);
-    else keepForOffline();
+    else { keepForOffline(); topUpIds(); }
     send();
     window.addEventListener("online", send);
     window.addEventListener("offline", report);

@@ -1,7 +1,7 @@
 // The resident pages' service worker (see surveys/offline.py), served at /sw.js.
 // Online it changes nothing: every request goes to the network first. When the network
 // fails it answers from the cache that static/site/outbox.js fills (the link's offline page,
-// the CSS and JS) and keeps the link's start page; step pages, which hold answers, are never
+// the CSS and JS) and keeps the link's start and consent pages; step pages, which hold answers, are never
 // cached. A step's POST that fails continues on the offline page, at the step after it.
 "use strict";
 var CACHE = "engagement-offline-1";
@@ -32,7 +32,8 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.method !== "GET") return;
-  var start = url.pathname === flow[0];
+  // The start and consent pages hold nothing of a resident: kept for a kiosk's next person.
+  var start = url.pathname === flow[0] || url.pathname === flow[0] + "consent/";
   event.respondWith(fetch(request).then(function (response) {
     if (start && response.ok) {
       var copy = response.clone();
