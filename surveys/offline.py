@@ -14,7 +14,14 @@ before):
   service worker's POST fails) continues on the cached offline page at the next step.
 - The last step, offline, puts the submission in the device's outbox; it is sent to `submit`
   on the `online` event, on the next page load and on a timer, and removed only when the
-  server answers stored or already stored.
+  server answers stored or already stored. One it refuses stays, flagged, for staff to export.
+- A kiosk keeps a reserve of signed response ids (`kiosk_ids`) and its start and consent
+  pages, so that the next person can start and finish while it is offline; the finished
+  draft is deleted at once, and the page is cleared, so the next person sees nothing of it.
+- IndexedDB "engagement-outbox" holds three stores: drafts (per link token: the signed
+  response id, the answers as {field name: [values]}, the languages used), outbox (finished
+  surveys by response id) and ids (the kiosk's reserve). Residents never see the outbox's
+  contents; the kiosk's staff screen shows how many wait and exports them encrypted.
 """
 
 import json

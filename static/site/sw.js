@@ -1,8 +1,5 @@
-// The resident pages' service worker (see surveys/offline.py), served at /sw.js.
-// Online it changes nothing: every request goes to the network first. When the network
-// fails it answers from the cache that static/site/outbox.js fills (the link's offline page,
-// the CSS and JS) and keeps the link's start and consent pages; step pages, which hold answers, are never
-// cached. A step's POST that fails continues on the offline page, at the step after it.
+// The resident pages' service worker (surveys/offline.py). Network first; when it fails, the
+// cache (never a step page: they hold answers), and a failed step continues offline.
 "use strict";
 var CACHE = "engagement-offline-1";
 var FLOW = /^\/[A-Za-z-]+\/s\/[A-Za-z0-9_-]+\//;
@@ -32,7 +29,6 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.method !== "GET") return;
-  // The start and consent pages hold nothing of a resident: kept for a kiosk's next person.
   var start = url.pathname === flow[0] || url.pathname === flow[0] + "consent/";
   event.respondWith(fetch(request).then(function (response) {
     if (start && response.ok) {
