@@ -306,15 +306,21 @@
 
   async function keepForOffline() {
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(data.sw, { scope: "/" }).catch(noop);
-    if (!window.caches || !navigator.onLine) return;
+    // A phone's first page stays light: what a lost connection needs is fetched once the
+    // walk begins (consent, steps). A kiosk keeps it all from its start page, with the start
+    // and consent pages, so that the next person can begin offline.
+    const here = window.location.pathname;
+    if (!window.caches || !navigator.onLine || (here === data.start && !kiosk)) return;
     const assets = [];
     each(document, "link[rel=stylesheet], script[src]", (el) => assets.push(el.href || el.src));
-    // A kiosk also keeps its start and consent pages; the start page refreshes them all.
     const pages = [data.offline, ...(kiosk ? [data.start, `${data.start}consent/`] : [])];
     const cache = await caches.open(CACHE);
-    const fresh = window.location.pathname === data.start;
     const missing = [];
-    for (const url of pages) if (fresh || !(await cache.match(url))) missing.push(url);
+    for (const url of pages) {
+      const hit = await cache.match(url);
+      // Kept an hour at most: the survey's wording may change.
+      if (!hit || !(Date.now() - Date.parse(hit.headers.get("date")) < 3600000)) missing.push(url);
+    }
     await cache.addAll([...assets, ...missing]);
   }
 
