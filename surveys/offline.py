@@ -36,7 +36,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -196,8 +196,25 @@ def submit(request, token):
     result = outbox.store_submission(link, submission)
     if result.status == outbox.WAIT:
         return waiting(result.wait)
+    if result.status in (outbox.STORED, outbox.ALREADY_STORED):
+        close_draft(request, link, submission["rid"])
     status = {outbox.INVALID: 422, outbox.BAD_ID: 400}.get(result.status, 200)
     return JsonResponse(result.as_json(), status=status)
+
+
+def close_draft(request, link, rid):
+    """The walk this submission ends may still have its server-side draft in this browser's
+    session (steps answered online before the connection dropped): close it as finish()
+    does, so that the phone's start page no longer offers to continue it, and a kiosk's next
+    person never meets the answers of the one before."""
+    key = f"draft:{link.token}"  # surveys.views.Flow.draft_key
+    draft = request.session.get(key)
+    if not draft or draft.get("rid") != rid:
+        return
+    if link.kind == CollectionLink.Kind.KIOSK:
+        request.session.flush()
+    else:
+        request.session[key] = {"rid": rid, "finished": True}
 
 
 def waiting(seconds):
@@ -230,8 +247,8 @@ def kiosk_outbox(request):
 
 class OutboxUploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Exported outbox file"),
-        help_text=_lazy("The file a kiosk's staff screen saved (.outbox)."),
+        label=gettext_lazy("Exported outbox file"),
+        help_text=gettext_lazy("The file a kiosk's staff screen saved (.outbox)."),
     )
 
 

@@ -293,8 +293,15 @@
   }
   function consentPage(form) {
     form.addEventListener("submit", async (event) => {
-      if (navigator.onLine) return;
+      if (form.dataset.going) return;
       event.preventDefault();
+      if (navigator.onLine) {
+        // What waits goes first: its arrival closes the walk's draft the server may still
+        // keep, so a kiosk's next person starts from nothing.
+        await send();
+        form.dataset.going = "1";
+        return event.submitter && form.requestSubmit ? form.requestSubmit(event.submitter) : form.submit();
+      }
       if (!event.submitter || event.submitter.value !== "agree") return window.location.assign(data.start);
       const spare = (await db.all("ids")).find((i) => i.token === token);
       if (!spare) return window.location.assign(data.offline);

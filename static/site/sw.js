@@ -23,8 +23,12 @@ self.addEventListener("fetch", function (event) {
   var offline = flow[0] + "offline/";
   var step = url.pathname.match(/\/step\/(\d+)\/$/);
   if (request.method === "POST") {
+    var sent = request.clone().formData().catch(function () { return null; });
     event.respondWith(fetch(request).catch(function () {
-      return Response.redirect(offline + (step ? "#next-" + step[1] : ""), 303);
+      return sent.then(function (form) {
+        var action = !form ? "next" : form.get("switch_language") ? "stay" : form.get("action") || "next";
+        return Response.redirect(offline + (step ? "#" + action + "-" + step[1] : ""), 303);
+      });
     }));
     return;
   }
