@@ -30,6 +30,7 @@ from surveys.models import CollectionLink, Instrument, Response
 from surveys.response_ids import unsign_response_id
 
 from .browser import (
+    AXE_URL,
     PHONE,
     answer_here,
     assert_no_axe_violations,
@@ -44,6 +45,7 @@ from .browser import (
 from .factories import MembershipFactory
 from .resident import response_ids, stored_answers
 from .test_browser_resident import (
+    ELIGIBLE,
     MINIMAL,
     STEPS,
     demo_link,
@@ -138,13 +140,16 @@ def shown_heading(page):
     )
 
 
-def finish_offline(page, language, answers):
-    """On the offline page: answer step after step and submit on the last one."""
+def finish_offline(page, language, answers, axe=False):
+    """On the offline page: answer step after step and submit on the last one; with `axe`,
+    check every step and the end for WCAG A/AA violations."""
     pending = dict(answers)
     expect(page.locator("#offline-form[data-ready]")).to_have_count(1)
     for _step in range(STEPS):
         expect(page.locator(".offline-step:not([hidden])")).to_have_count(1)
         heading = shown_heading(page).inner_text()
+        if axe:
+            assert_no_axe_violations(page)
         answer_visible(page, language, pending)
         last = button(page, language, "Submit my answers").count() == 1
         button(page, language, "Submit my answers" if last else "Next").click()
@@ -153,6 +158,8 @@ def finish_offline(page, language, answers):
             break
     assert not pending, f"Not shown on any step: {sorted(pending)}"
     expect(shown_heading(page)).to_have_text(translated(language, "Thank you"))
+    if axe:
+        assert_no_axe_violations(page)
 
 
 def online_then_offline_after_step_two(page, live_server, link, language="en"):
@@ -168,6 +175,10 @@ def online_then_offline_after_step_two(page, live_server, link, language="en"):
         answer_here(page, language, pending)
         assert not next_step(page, language)
     assert step_number(page) == 3
+    # The accessibility checker is a static file too: kept, so that it runs offline.
+    page.evaluate(
+        "([name, url]) => caches.open(name).then((cache) => cache.add(url))", [CACHE, AXE_URL]
+    )
     page.context.set_offline(True)
     assert page.evaluate("navigator.onLine") is False
     answer_here(page, language, dict(STEP_THREE))
@@ -203,7 +214,7 @@ def test_offline_after_step_two_is_saved_on_the_phone_and_sent_once(live_server,
     before = response_ids()
     page, problems = new_page(viewport=PHONE)
     rid = online_then_offline_after_step_two(page, live_server, link)
-    finish_offline(page, "en", OFFLINE_ANSWERS)
+    finish_offline(page, "en", OFFLINE_ANSWERS, axe=True)
 
     expect(status(page)).to_have_text(SAVED)
     assert response_ids() == before
@@ -406,6 +417,15 @@ def test_kiosk_keeps_five_surveys_offline_and_sends_each_once(live_server, new_p
     page.goto(flow_url(live_server, link, "en"))
     page.wait_for_timeout(500)
     assert Response.objects.exclude(pk__in=before).count() == 5
+    # Online again, the next person starts from nothing: not the steps the first person
+    # answered online before the connection dropped (the server closed that draft).
+    start_and_consent(page, "en")
+    assert page.locator("#step-form input:checked").count() == 0
+    answer_here(page, "en", dict(ELIGIBLE))
+    next_step(page, "en")
+    assert step_number(page) == 2
+    assert page.locator("#id_q-community_area").input_value() == ""
+    assert page.locator("#id_q-zip_code").input_value() == ""
     problems.assert_clean()
 
 

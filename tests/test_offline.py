@@ -397,3 +397,64 @@ def test_a_file_for_another_key_or_not_a_file_is_refused(client, link, area, sta
             "This file cannot be opened. Upload a file exported from a kiosk's outbox."
         ]
     assert Response.objects.count() == 0
+
+
+def test_submit_closes_the_draft_of_the_walk_it_ends(client, link, area):
+    """Steps answered online, the rest offline: once the survey arrives, the phone's start
+    page no longer offers to continue it, and a new walk gets a new response id."""
+    from .resident import agree, rid_of, step_data
+
+    step1 = agree(client, link)
+    page = client.get(step1)
+    rid = rid_of(page)
+    client.post(step1, step_data(page, first_step(area)))
+    assert "Continue where you left off" in client.get(flow_url(link)).content.decode()
+    assert post(client, link, submission(link, area, rid=rid)).json() == {"status": "stored"}
+    assert client.session[f"draft:{link.token}"] == {"rid": rid, "finished": True}
+    assert "Continue where you left off" not in client.get(flow_url(link)).content.decode()
+    assert rid_of(client.get(agree(client, link))) != rid
+
+
+def test_submit_from_a_kiosk_forgets_the_person_before(client, survey, org_a, area):
+    kiosk = CollectionLinkFactory(
+        instrument=survey, organization=org_a, kind=CollectionLink.Kind.KIOSK
+    )
+    from .resident import agree, rid_of, step_data
+
+    step1 = agree(client, kiosk)
+    page = client.get(step1)
+    rid = rid_of(page)
+    client.post(step1, step_data(page, first_step(area)))
+    # The kiosk went offline; the next person's survey is not this one: nothing closes.
+    other = submission(kiosk, area)
+    assert post(client, kiosk, other).json() == {"status": "stored"}
+    assert client.session[f"draft:{kiosk.token}"]["rid"] == rid
+    # This person's survey arrives: the session is emptied, as after an online finish.
+    assert post(client, kiosk, submission(kiosk, area, rid=rid)).json() == {"status": "stored"}
+    assert f"draft:{kiosk.token}" not in client.session
+    html = client.get(client.get(agree(client, kiosk)).wsgi_request.path).content.decode()
+    assert f'value="{area.pk}" selected' not in html
+
+
+def test_kiosk_ids_are_for_kiosk_links_only(client, link, survey, org_a):
+    kiosk = CollectionLinkFactory(
+        instrument=survey, organization=org_a, kind=CollectionLink.Kind.KIOSK
+    )
+    ids = client.get(flow_url(kiosk, "kiosk_ids")).json()["ids"]
+    assert len(set(ids)) == 10
+    assert all(rid_id(rid, kiosk) for rid in ids)
+    assert client.get(flow_url(link, "kiosk_ids")).status_code == 404
+    kiosk.status = CollectionLink.Status.PAUSED
+    kiosk.save()
+    assert client.get(flow_url(kiosk, "kiosk_ids")).status_code == 404
+
+
+def test_an_offline_consent_is_counted_when_its_survey_arrives(client, survey, org_a, area):
+    kiosk = CollectionLinkFactory(
+        instrument=survey, organization=org_a, kind=CollectionLink.Kind.KIOSK
+    )
+    payload = submission(kiosk, area, offline_consent=True)
+    assert post(client, kiosk, payload).json() == {"status": "stored"}
+    assert post(client, kiosk, payload).json() == {"status": "already_stored"}
+    kiosk.refresh_from_db()
+    assert (kiosk.started, kiosk.consented) == (1, 1)

@@ -323,12 +323,17 @@
     const pages = [data.offline, ...(kiosk ? [data.start, `${data.start}consent/`] : [])];
     const cache = await caches.open(CACHE);
     const missing = [];
-    for (const url of pages) {
+    for (const url of [...assets, ...pages]) {
       const hit = await cache.match(url);
-      // Kept an hour at most: the survey's wording may change.
-      if (!hit || !(Date.now() - Date.parse(hit.headers.get("date")) < 3600000)) missing.push(url);
+      // Pages are kept an hour at most: the survey's wording may change. Static files
+      // change their names when they change (whitenoise's manifest).
+      const old = pages.includes(url) && !(Date.now() - Date.parse(hit && hit.headers.get("date")) < 3600000);
+      if (!hit || old) missing.push(url);
     }
-    await cache.addAll([...assets, ...missing]);
+    await cache.addAll(missing);
+    for (const kept of await cache.keys()) {
+      if (kept.url.includes("/static/") && !assets.includes(kept.url)) await cache.delete(kept);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
