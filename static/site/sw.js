@@ -33,15 +33,11 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.method !== "GET") return;
-  var start = url.pathname === flow[0] || url.pathname === flow[0] + "consent/";
-  event.respondWith(fetch(request).then(function (response) {
-    if (start && response.ok) {
-      var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
-    }
-    return response;
-  }).catch(function () {
-    if (start) return fromCache(url.pathname);
-    return Response.redirect(offline + (step ? "#stay-" + step[1] : ""), 303);
+  // A kiosk's start and consent pages are in the cache (outbox.js keeps them); any other
+  // page continues on the offline page, at the step it showed.
+  event.respondWith(fetch(request).catch(function () {
+    return caches.match(url.pathname).then(function (hit) {
+      return hit || Response.redirect(offline + (step ? "#stay-" + step[1] : ""), 303);
+    });
   }));
 });
