@@ -378,6 +378,12 @@ LOGGING = {
 
 # Responses: how long a survey page may stay open before its signed response id expires.
 RESPONSE_ID_MAX_AGE = env_int("RESPONSE_ID_MAX_AGE", 7 * 24 * 3600)
+# The offline outbox: a kiosk's exported file is encrypted for this RSA private key (PEM,
+# e.g. from `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072`); browsers only
+# ever get its public half. Without it, `make run` (DEBUG) makes one in var/; production
+# without it offers no export. Every app server must share the same key.
+OUTBOX_PRIVATE_KEY = os.environ.get("OUTBOX_PRIVATE_KEY", "").replace("\\n", "\n")
+OUTBOX_KEY_FILE = BASE_DIR / "var" / "outbox-key.pem"
 # Listening sessions (notes, quotes, their history) are deleted this many months after they
 # were held (`manage.py purge_expired`); responses follow their instrument's retention.
 SESSION_RETENTION_MONTHS = env_int("SESSION_RETENTION_MONTHS", 36)

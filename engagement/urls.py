@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from engagement import views
+from surveys import offline
 
 # The site's own error pages (they never read the request body again).
 handler400 = "engagement.views.bad_request"
@@ -12,6 +13,8 @@ handler500 = "engagement.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The resident pages' service worker: at the root, so its scope covers every language.
+    path("sw.js", offline.service_worker, name="service_worker"),
     # A flyer's short link, outside the language prefix: it follows the phone's language.
     path("", include("surveys.short_urls")),
     path("admin/", admin.site.urls),

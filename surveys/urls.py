@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import offline, views
 from .converters import LinkTokenConverter
 
 register_converter(LinkTokenConverter, "link_token")
@@ -23,6 +23,10 @@ def flow_patterns(prefix, ident):
 urlpatterns = [
     *flow_patterns("", "s/<link_token:token>"),
     *flow_patterns("preview_", "preview/<int:pk>"),
+    # The offline outbox (surveys/offline.py): links only, never a preview.
+    path("s/<link_token:token>/offline/", offline.offline_page, name="offline"),
+    path("s/<link_token:token>/submit/", offline.submit, name="submit"),
+    path("s/<link_token:token>/kiosk-ids/", offline.kiosk_ids, name="kiosk_ids"),
     path("s/<link_token:token>/qr.svg", views.qr_code, name="qr"),
     path("s/<link_token:token>/flyer/", views.flyer, name="flyer"),
 ]

@@ -27,26 +27,9 @@ from organizations.areas import community_areas
 
 from .forms import ResponseForm, as_answer_data, hidden_questions
 from .models import CollectionLink, Instrument, Question, Response, store_response
+from .response_ids import sign_response_id, unsign_response_id
 
-RESPONSE_ID_SALT = "surveys.response-id"
 HONEYPOT = "website"
-
-
-def sign_response_id(response_id, link):
-    return signing.dumps([response_id.hex, link.pk if link else 0], salt=RESPONSE_ID_SALT)
-
-
-def unsign_response_id(value, link):
-    """The response id from a signed value; BadSignature if forged, expired or another link's."""
-    payload = signing.loads(value, salt=RESPONSE_ID_SALT, max_age=settings.RESPONSE_ID_MAX_AGE)
-    try:
-        response_hex, link_pk = payload
-        response_id = uuid.UUID(hex=response_hex)
-    except (TypeError, ValueError):
-        raise signing.BadSignature("Malformed response id.") from None
-    if link_pk != (link.pk if link else 0):
-        raise signing.BadSignature("Response id of another link.")
-    return response_id
 
 
 class Flow:

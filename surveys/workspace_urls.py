@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import workspace
+from . import offline, workspace
 
 app_name = "workspace"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("responses/<uuid:pk>/exclude/", workspace.response_exclude, name="response_exclude"),
     path("responses/<uuid:pk>/include/", workspace.response_include, name="response_include"),
     path("responses/<uuid:pk>/correct/", workspace.response_correct, name="response_correct"),
+    path("kiosk/", offline.kiosk_outbox, name="kiosk_outbox"),
+    path("kiosk/upload/", offline.outbox_upload, name="outbox_upload"),
     path("paper/", workspace.paper, name="paper"),
     path("paper/batches/", workspace.paper_batches, name="paper_batches"),
     path("paper/<slug:code>/print/<str:language>/", workspace.paper_print, name="paper_print"),

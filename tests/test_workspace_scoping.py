@@ -195,6 +195,8 @@ def list_urls(survey):
         reverse("workspace:paper_print", args=[survey.code, "en"]),
         reverse("workspace:paper_entry", args=[survey.code]),
         reverse("workspace:paper_second_entry", args=[survey.code]),
+        reverse("workspace:kiosk_outbox"),
+        reverse("workspace:outbox_upload"),
     ]
 
 
