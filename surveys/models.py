@@ -674,13 +674,7 @@ class CollectionLinkQuerySet(OrganizationScopedQuerySet):
         key = self.db
         if key not in _resident_queries:
             names = [f.attname for f in self.model._meta.concrete_fields] + list(STAMPS)
-            query = (
-                self.with_content_stamps()
-                .order_by()
-                .filter(token="")
-                .values_list(*names)
-                .query
-            )
+            query = self.with_content_stamps().order_by().filter(token="").values_list(*names).query
             sql, params = query.get_compiler(using=self.db).as_sql()
             assert list(params) == [""], params
             _resident_queries[key] = (names, sql)

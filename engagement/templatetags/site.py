@@ -1,7 +1,7 @@
-from django import template
-from django.conf import settings
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language, get_language_info, override
 
