@@ -178,10 +178,12 @@ def hidden_questions(questions, answers):
 
 def fresh_copy(field):
     """A kept field for one form: what Field.__deepcopy__ copies (the widget and its attrs,
-    the messages, the validators), with the choices shared, since a form replaces a field's
-    choices but never changes them in place."""
+    the messages, the validators), with the choices shared (field's and widget's, without
+    normalizing them again), since a form replaces a field's choices but never changes them
+    in place."""
     result = copy.copy(field)
-    result.widget = copy.deepcopy(field.widget)
+    result.widget = copy.copy(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
     result.error_messages = field.error_messages.copy()
     result.validators = field.validators[:]
     return result

@@ -1149,13 +1149,14 @@ class ResponseEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-def store_response(*, response, answers):
+def store_response(*, response, answers, along=None):
     """Store a response and its answers in one transaction, exactly once.
 
     `response` is an unsaved Response whose id was minted when the resident started;
     `answers` are unsaved Answers. A response id already stored (a double tap, a retry, a
     reload of the POST) stores nothing and returns False: the unique primary key decides,
-    so concurrent repeats are safe too.
+    so concurrent repeats are safe too. `along`, if given, is called in the same
+    transaction once the response is stored (a link's count that goes with it).
     """
     try:
         with transaction.atomic():
@@ -1163,6 +1164,8 @@ def store_response(*, response, answers):
             for answer in answers:
                 answer.response = response
             Answer.objects.bulk_create(answers)
+            if along is not None:
+                along()
     except IntegrityError:
         if Response.objects.filter(pk=response.pk).exists():
             return False
