@@ -186,6 +186,8 @@ def fresh_copy(field):
     result.widget.attrs = field.widget.attrs.copy()
     result.error_messages = field.error_messages.copy()
     result.validators = field.validators[:]
+    # Its markup on a page with no answer yet is the same for every copy (see rendering.py).
+    result.prototype = field
     return result
 
 

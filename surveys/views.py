@@ -516,8 +516,10 @@ def finish(request, flow, draft, number, hidden, page_form, *, consent_pending=F
     if flow.kiosk:
         # The next person on a shared tablet starts from nothing.
         request.session.flush()
-    else:
+    elif not consent_pending or flow.draft() is not None:
         # Keep only the id: Back, a reload or a double tap land on the same thank-you page.
+        # (Answered on the start page with no draft before, there is none to close: a
+        # repeat carries the id in its form, and the session is not started for nothing.)
         flow.save_draft({"rid": rid, "finished": True})
     return redirect(flow.url("thanks", rid=rid))
 
