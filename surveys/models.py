@@ -1163,7 +1163,7 @@ def store_response(*, response, answers, along=None):
             response.save(force_insert=True)
             for answer in answers:
                 answer.response = response
-            Answer.objects.bulk_create(answers)
+            insert_answers(answers)
             if along is not None:
                 along()
     except IntegrityError:
@@ -1171,6 +1171,39 @@ def store_response(*, response, answers, along=None):
             return False
         raise
     return True
+
+
+# The columns of the answers' INSERT, and its SQL per database alias (insert_answers).
+ANSWER_COLUMNS = ("response", "question", "choice", "text", "number", "area", "special")
+_answer_inserts = {}
+
+
+def insert_answers(answers):
+    """Answer.objects.bulk_create(answers) in one INSERT over arrays (UNNEST), as Django's
+    own writes it on PostgreSQL, but with its SQL built once per process: the compiler
+    prepares every value of every row, a quarter of the CPU of the request that stores a
+    resident's twenty answers. The answers get their ids, as with bulk_create."""
+    if not answers:
+        return
+    connection = connections[Answer.objects.db]
+    if connection.alias not in _answer_inserts:
+        fields = [Answer._meta.get_field(name) for name in ANSWER_COLUMNS]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        _answer_inserts[connection.alias] = (
+            [f.attname for f in fields],
+            f"INSERT INTO {connection.ops.quote_name(Answer._meta.db_table)} ({columns}) "
+            f"SELECT * FROM UNNEST({arrays}) RETURNING "
+            + connection.ops.quote_name(Answer._meta.pk.column),
+        )
+    names, sql = _answer_inserts[connection.alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[getattr(a, name) for a in answers] for name in names])
+        ids = cursor.fetchall()
+    for answer, (pk,) in zip(answers, ids, strict=True):
+        answer.pk = pk
+        answer._state.adding = False
+        answer._state.db = connection.alias
 
 
 def answer_values(answers):
