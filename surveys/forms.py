@@ -420,7 +420,9 @@ class ResponseForm(LengthLimitedForm):
         ):
             if question.parent_id:
                 continue
-            item = {"question": question}
+            # Every key present: a key the template looks up in vain costs it three
+            # exceptions, for each of some twenty questions.
+            item = {"question": question, "rows": None, "field": None, "other": None}
             if question.type == Question.Type.MATRIX:
                 item["rows"] = rows.get(question.pk, [])
             else:
