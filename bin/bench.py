@@ -145,7 +145,7 @@ class Resident:
 
 
 def tokens(html):
-    return dict(re.findall(r'name="(csrfmiddlewaretoken|rid)" value="([^"]*)"', html))
+    return dict(re.findall(r'name="(csrfmiddlewaretoken|rid|started)" value="([^"]*)"', html))
 
 
 def answers_for(html, plan):
@@ -202,16 +202,21 @@ def response_id(thanks_path):
 
 def walk(resident, link_path):
     """Start, consent, every step, thank-you: the response id when it ends on the thank-you
-    page, else None. Consent is given on the start page when the start page offers it."""
+    page, else None. Consent is given on the start page when the start page offers it, with
+    the answers when the start page shows the questions (a survey on one page)."""
     status, _, html = resident.request(link_path)
     consent = link_path + "consent/"
     if 'name="decision" value="agree"' not in html:
         status, _, html = resident.request(consent)
-    status, headers, _ = resident.request(consent, {**tokens(html), "decision": "agree"})
+    answers = step_answers(link_path, html) if 'name="q-' in html else {}
+    status, headers, _ = resident.request(consent, {**tokens(html), **answers, "decision": "agree"})
     if status != 302:
         return None
     step = headers["Location"]
     for _ in range(20):
+        if "/thanks/" in step:
+            status, _, _ = resident.request(step)
+            return response_id(step) if status == 200 else None
         status, _, html = resident.request(step)
         if status != 200:
             return None
@@ -221,9 +226,6 @@ def walk(resident, link_path):
         if status != 302:
             return None
         step = headers["Location"]
-        if "/thanks/" in step:
-            status, _, _ = resident.request(step)
-            return response_id(step) if status == 200 else None
     return None
 
 

@@ -13,7 +13,8 @@ import time
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -55,12 +56,7 @@ def retry_after(request, scope, limit, window):
     bucket = int(now // window)
     key = f"ratelimit:{scope}:{client_key(request)}:{bucket}"
     try:
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
+        count = _count(key, window + 5)
     except (redis.RedisError, OSError) as error:
         # Redis away for a moment: residents go on unlimited rather than get an error page.
         logger.warning("Rate limit not counted, the cache did not answer: %s", error)
@@ -68,3 +64,21 @@ def retry_after(request, scope, limit, window):
     if count > limit:
         return max(1, int((bucket + 1) * window - now))
     return 0
+
+
+def _count(key, timeout):
+    """The counter after adding this request. In Redis one round trip (every resident page
+    passes here): create the key with its expiry unless it exists, then INCR, pipelined."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=timeout, nx=True)
+        pipe.incr(full_key)
+        return pipe.execute()[1]
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1

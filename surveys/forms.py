@@ -1,3 +1,4 @@
+import copy
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -175,6 +176,21 @@ def hidden_questions(questions, answers):
     return hidden
 
 
+def fresh_copy(field):
+    """A kept field for one form: what Field.__deepcopy__ copies (the widget and its attrs,
+    the messages, the validators), with the choices shared (field's and widget's, without
+    normalizing them again), since a form replaces a field's choices but never changes them
+    in place."""
+    result = copy.copy(field)
+    result.widget = copy.copy(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    # Its markup on a page with no answer yet is the same for every copy (see rendering.py).
+    result.prototype = field
+    return result
+
+
 def as_answer_data(answers):
     """A draft's {name: [values]} as form data."""
     return MultiValueDict({name: list(values) for name, values in answers.items()})
@@ -199,7 +215,7 @@ class ResponseForm(LengthLimitedForm):
         self.kiosk = kiosk
         area_choices = [(str(area.pk), area.name) for area in areas]
         for question in self.questions:
-            self.fields[field_name(question)] = self.make_field(question, area_choices)
+            self.fields[field_name(question)] = self.field_of(question, area_choices)
             if any(c.is_other for c in self.choices_of(question)):
                 self.fields[other_field_name(question)] = TextField(
                     label=_("Other, please specify"),
@@ -209,6 +225,19 @@ class ResponseForm(LengthLimitedForm):
                 )
         self.limit_lengths()
 
+    def field_of(self, question, area_choices):
+        """The question's field, made once per language (and kiosk or not) and copied for
+        each form: the questions come from a per-process cache (Instrument.cached_questions),
+        and making twenty fields with their choices was a third of a step page's time. The
+        community-area list comes from the cache instead, so that field is made each time."""
+        if question.type == Question.Type.AREA:
+            return self.make_field(question, area_choices)
+        kept = question.__dict__.setdefault("_fields", {})
+        key = (type(self), get_language(), self.kiosk)
+        if key not in kept:
+            kept[key] = self.make_field(question, area_choices)
+        return fresh_copy(kept[key])
+
     def text_attrs(self, **attrs):
         # On a shared tablet the browser must not offer the previous person's answers.
         if self.kiosk:
@@ -217,7 +246,9 @@ class ResponseForm(LengthLimitedForm):
 
     def choices_of(self, question):
         source = self.matrices.get(question.parent_id, question)
-        return list(source.choices.all())
+        if "_choice_list" not in source.__dict__:
+            source.__dict__["_choice_list"] = list(source.choices.all())
+        return source.__dict__["_choice_list"]
 
     def options_of(self, question):
         """(code, label) pairs in the active language. Questions come from a per-process
@@ -389,7 +420,9 @@ class ResponseForm(LengthLimitedForm):
         ):
             if question.parent_id:
                 continue
-            item = {"question": question}
+            # Every key present: a key the template looks up in vain costs it three
+            # exceptions, for each of some twenty questions.
+            item = {"question": question, "rows": None, "field": None, "other": None}
             if question.type == Question.Type.MATRIX:
                 item["rows"] = rows.get(question.pk, [])
             else:

@@ -137,7 +137,27 @@ def _text(field, attrs, describers):
 
 
 def render_field(field):
-    """One question's markup, for a BoundField of the resident's ResponseForm."""
+    """One question's markup, for a BoundField of the resident's ResponseForm.
+
+    A field copied from one kept per language (ResponseForm.field_of) and shown with no
+    answer and no error, as on a first visit, has the same markup every time: it is kept
+    with that field (some twenty questions with their options are most of a page)."""
+    prototype = getattr(field.field, "prototype", None)
+    if prototype is None or not _unanswered(field):
+        return _render_field(field)
+    kept = prototype.__dict__.setdefault("_markup", {})
+    key = (field.html_name, field.auto_id)
+    if key not in kept:
+        kept[key] = _render_field(field)
+    return kept[key]
+
+
+def _unanswered(field):
+    form = field.form
+    return not form.is_bound and field.name not in form.initial and field.field.initial is None
+
+
+def _render_field(field):
     describedby, describers = _describers(field)
     widget = field.field.widget
     # CheckboxSelectMultiple is a subclass of RadioSelect: ask about it first.

@@ -2,12 +2,16 @@
 
 Answers live in a server-side draft in the browser session until the last step stores the
 response through `store_response`, exactly once, keyed by the response id minted at consent.
-The same views serve a staff preview of any instrument, which stores nothing.
+A survey on one page with its consent on the start page is answered on the start page itself
+(`Flow.questions_on_start`): the response id is minted and signed into that page's form, and
+the one POST gives consent and stores the answers. The same views serve a staff preview of
+any instrument, which stores nothing.
 """
 
 import io
 import time
 import uuid
+from functools import partial
 
 import segno
 from django import forms
@@ -29,6 +33,7 @@ from .forms import ResponseForm, as_answer_data, hidden_questions
 from .models import CollectionLink, Instrument, Question, Response, store_response
 from .response_ids import sign_response_id, unsign_response_id
 
+STARTED_SALT = "surveys.started"
 HONEYPOT = "website"
 
 
@@ -43,6 +48,8 @@ class Flow:
         self.preview = link is None
         self.kiosk = bool(link and link.kind == CollectionLink.Kind.KIOSK)
         self.draft_key = f"draft:{link.token}" if link else f"draft:preview:{instrument.pk}"
+        # Answers on the start page carried over a language switch, before any consent.
+        self.start_key = "start:" + self.draft_key.removeprefix("draft:")
         self._questions = None
 
     def url(self, name, *, language=None, **kwargs):
@@ -81,6 +88,15 @@ class Flow:
 
     def clear_draft(self):
         self.request.session.pop(self.draft_key, None)
+
+    def questions_on_start(self):
+        """The step the start page shows, or None: a survey of one section with its consent
+        on the start page is answered there, the consent given with the answers: three
+        requests (start page, its POST, thank-you) where a separate step page made five."""
+        if not self.instrument.consent_on_start or len(self.sections) != 1:
+            return None
+        steps, _hidden = self.visible_steps({})
+        return steps[0] if len(steps) == 1 else None
 
     def visible_steps(self, answers):
         """Section numbers that have a question to show, given the answers so far."""
@@ -188,9 +204,21 @@ def bad_request(flow):
 def start(request, flow):
     """Start page: what this is, who asks, how long it takes, which language."""
     draft = flow.draft()
-    return flow.render(
-        "surveys/start.html", {"has_draft": bool(draft and not draft.get("finished"))}
-    )
+    has_draft = bool(draft and not draft.get("finished"))
+    context = {"has_draft": has_draft}
+    number = flow.questions_on_start()
+    if number is not None:
+        # Nothing is written here: the response id and the time are signed into the form.
+        kept = draft if has_draft else request.session.get(flow.start_key) or {}
+        _steps, hidden = flow.visible_steps({})
+        form = flow.form(number, answers=kept.get("answers"), hidden=hidden)
+        context |= {
+            "form": form,
+            "items": form.display_items(),
+            "rid": kept.get("rid") or sign_response_id(uuid.uuid4(), flow.link),
+            "started": signing.dumps(kept.get("started") or time.time(), salt=STARTED_SALT),
+        }
+    return flow.render("surveys/start.html", context)
 
 
 @flow_view
@@ -200,28 +228,113 @@ def consent(request, flow):
     if request.method == "POST":
         if request.POST.get("decision") == "decline":
             flow.clear_draft()
+            request.session.pop(flow.start_key, None)
             if flow.link:
                 flow.link.count(consented=False)
             return redirect(flow.url("declined"))
+        if "started" in request.POST:
+            number = flow.questions_on_start()
+            if number is not None:
+                return answer_on_start(request, flow, number)
         if request.POST.get("decision") != "agree":
             return bad_request(flow)
         draft = flow.draft()
         if not draft or draft.get("finished"):
-            if flow.link:
-                # Counted once per draft: a second Agree (Back, a reload) keeps this one.
-                flow.link.count(consented=True)
-            flow.save_draft(
+            begin_draft(
+                flow,
                 {
                     "rid": sign_response_id(uuid.uuid4(), flow.link),
                     "answers": {},
                     "languages": [get_language()],
                     "consent_version": flow.instrument.consent_version,
                     "started": time.time(),
-                }
+                },
             )
         steps, _hidden = flow.visible_steps({})
         return redirect(flow.url("step", number=steps[0] if steps else 1))
     return flow.render("surveys/consent.html")
+
+
+def begin_draft(flow, draft):
+    """Consent given: counted on the link once per draft (a second Agree, Back or a reload
+    keeps the draft it has), and the draft kept in the session."""
+    if flow.link:
+        flow.link.count(consented=True)
+    flow.save_draft(draft)
+
+
+def answer_on_start(request, flow, number):
+    """The start page's POST of a survey on one page (Flow.questions_on_start): Agree with
+    every answer valid stores the response at once, the consent counted in the same
+    transaction. Otherwise the draft begins as the consent page's Agree begins it, and the
+    step page asks for what is missing or says it was too quick; a language switch keeps the
+    answers for the start page in the other language, without taking the switch for consent.
+    """
+    rid = request.POST.get("rid", "")
+    try:
+        unsign_response_id(rid, flow.link)
+        started = float(
+            signing.loads(
+                request.POST.get("started", ""),
+                salt=STARTED_SALT,
+                max_age=settings.RESPONSE_ID_MAX_AGE,
+            )
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        return bad_request(flow)
+    if request.POST.get(HONEYPOT):
+        # Only a robot fills the invisible field: it gets a thank-you page, nothing stored.
+        flow.save_draft({"rid": rid, "finished": True})
+        return redirect(flow.url("thanks", rid=rid))
+    steps, hidden = flow.visible_steps({})
+    form = flow.form(number, request.POST, hidden=hidden)
+    if form.is_tampered():
+        return bad_request(flow)
+    draft = flow.draft()
+    # The start page of an unfinished draft (Back from its step page) carries its id.
+    continuing = bool(draft and not draft.get("finished") and draft.get("rid") == rid)
+    kept = request.session.get(flow.start_key) or {}
+    languages = draft["languages"] if continuing else kept.get("languages", [])
+    switch_to = request.POST.get("switch_language")
+    if switch_to and switch_to in flow.instrument.offered_languages:
+        request.session[flow.start_key] = {
+            "rid": rid,
+            "started": started,
+            "answers": form.draft_values(),
+            "languages": list(dict.fromkeys([*languages, get_language(), switch_to])),
+        }
+        return redirect(flow.url("start", language=switch_to))
+    if request.POST.get("decision") != "agree":
+        return bad_request(flow)
+    if kept:
+        request.session.pop(flow.start_key, None)
+    draft = {
+        "rid": rid,
+        "answers": form.draft_values(),
+        "languages": list(dict.fromkeys([*languages, get_language()])),
+        "consent_version": draft["consent_version"]
+        if continuing
+        else flow.instrument.consent_version,
+        "started": draft["started"] if continuing else started,
+    }
+    if (
+        form.is_valid()
+        and not form.ineligible()
+        and not flow.preview
+        and time.time() - draft["started"] >= settings.MIN_SECONDS_TO_COMPLETE
+    ):
+        return finish(request, flow, draft, number, hidden, form, consent_pending=not continuing)
+    # As if the consent page's Agree came first and then this page's Next.
+    if continuing:
+        flow.save_draft(draft)
+    else:
+        begin_draft(flow, draft)
+    if not form.is_valid():
+        return render_step(flow, form, number, steps)
+    if form.ineligible():
+        flow.clear_draft()
+        return redirect(flow.url("ineligible"))
+    return finish(request, flow, draft, number, hidden, form)
 
 
 @flow_view
@@ -321,11 +434,13 @@ def render_step(flow, form, number, steps, notice=None):
     )
 
 
-def finish(request, flow, draft, number, hidden, page_form):
+def finish(request, flow, draft, number, hidden, page_form, *, consent_pending=False):
     """Check every answer of the draft once more and store the response, exactly once.
 
     When the last page's form (just validated) holds every question shown, as in a survey on
-    one page, it is that check: the storing request builds and validates one form."""
+    one page, it is that check: the storing request builds and validates one form.
+    `consent_pending`: the start page's answers, with consent given along (answer_on_start)
+    and not yet counted, nor the draft kept: the count goes with the stored response."""
     rid = draft["rid"]
     try:
         response_id = unsign_response_id(rid, flow.link)
@@ -343,6 +458,8 @@ def finish(request, flow, draft, number, hidden, page_form):
         request, "submit", settings.RATE_LIMIT_SUBMISSIONS, settings.RATE_LIMIT_WINDOW
     )
     if wait:
+        if consent_pending:
+            begin_draft(flow, draft)
         return rate_limited(request, wait, flow)
     shown = {q.pk for q in flow.questions if q.type != Question.Type.MATRIX and q.pk not in hidden}
     if {q.pk for q in page_form.questions} == shown:
@@ -375,12 +492,17 @@ def finish(request, flow, draft, number, hidden, page_form):
         consent_version=draft["consent_version"],
         area=full.area(),
     )
-    store_response(response=response, answers=full.answers())
+    # With the consent given on the start page, its count goes with the response (one
+    # commit); a repeat of the POST stores nothing and so counts nothing.
+    along = partial(flow.link.count, consented=True) if consent_pending else None
+    store_response(response=response, answers=full.answers(), along=along)
     if flow.kiosk:
         # The next person on a shared tablet starts from nothing.
         request.session.flush()
-    else:
+    elif not consent_pending or flow.draft() is not None:
         # Keep only the id: Back, a reload or a double tap land on the same thank-you page.
+        # (Answered on the start page with no draft before, there is none to close: a
+        # repeat carries the id in its form, and the session is not started for nothing.)
         flow.save_draft({"rid": rid, "finished": True})
     return redirect(flow.url("thanks", rid=rid))
 

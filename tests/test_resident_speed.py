@@ -241,3 +241,170 @@ def test_consent_on_the_start_page_only_for_a_short_consent_text(survey, length,
 def test_a_long_consent_text_keeps_its_own_page(survey):
     survey.consent_text_en = "x" * (CONSENT_ON_START_MAX_LENGTH + 1)
     survey.full_clean()
+
+
+# A survey on one page with its consent on the start page is answered on the start page.
+
+
+@pytest.fixture
+def start_page_link(one_page_link):
+    Instrument.objects.filter(pk=one_page_link.instrument_id).update(consent_on_start=True)
+    return one_page_link
+
+
+def start_form(page):
+    """The hidden fields of the start page's form."""
+    html = page.content.decode()
+    return {
+        name: re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+        for name in ("rid", "started")
+    }
+
+
+ANSWERS = {"q-contact": "no", "q-idea": "Lights"}
+
+
+def test_one_page_survey_is_answered_and_stored_on_the_start_page(client, start_page_link, area):
+    start = client.get(flow_url(start_page_link))
+    html = start.content.decode()
+    assert (
+        f'<form id="step-form" method="post" action="{flow_url(start_page_link, "consent")}"'
+        in html
+    )
+    assert 'name="q-contact"' in html
+    assert 'name="decision" value="agree"' in html
+    assert 'name="decision" value="decline"' in html
+    # Showing the questions writes nothing: no session yet.
+    assert "sessionid" not in client.cookies
+    answers = {**ANSWERS, "q-home_area": str(area.pk)}
+    with CaptureQueriesContext(connection) as queries:
+        done = client.post(
+            flow_url(start_page_link, "consent"),
+            {**start_form(start), **answers, "decision": "agree"},
+        )
+    assert done.status_code == 302
+    assert done["Location"] == flow_url(start_page_link, "thanks", rid=start_form(start)["rid"])
+    assert len(queries) <= 10
+    response = Response.objects.get()
+    assert (response.language, response.languages_used, response.consented) == (
+        "en",
+        ["en"],
+        True,
+    )
+    assert response.area == area
+    assert stored_answers(response) == {
+        "contact": "no",
+        "home_area": "Lower West Side",
+        "idea": "Lights",
+    }
+    start_page_link.refresh_from_db()
+    assert (start_page_link.started, start_page_link.consented) == (1, 1)
+    assert client.get(done["Location"]).status_code == 200
+    # Back to the survey after it is done: a new start.
+    assert start_form(client.get(flow_url(start_page_link)))["rid"] != start_form(start)["rid"]
+
+
+def test_start_page_answers_sent_twice_store_and_count_once(client, start_page_link):
+    start = client.get(flow_url(start_page_link))
+    data = {**start_form(start), **ANSWERS, "decision": "agree"}
+    first = client.post(flow_url(start_page_link, "consent"), data)
+    again = client.post(flow_url(start_page_link, "consent"), data)
+    assert again["Location"] == first["Location"]
+    assert Response.objects.count() == 1
+    start_page_link.refresh_from_db()
+    assert (start_page_link.started, start_page_link.consented) == (1, 1)
+
+
+def test_declining_on_the_start_page_stores_nothing(client, start_page_link):
+    start = client.get(flow_url(start_page_link))
+    declined = client.post(
+        flow_url(start_page_link, "consent"),
+        {**start_form(start), **ANSWERS, "decision": "decline"},
+    )
+    assert declined["Location"] == flow_url(start_page_link, "declined")
+    assert Response.objects.count() == 0
+    start_page_link.refresh_from_db()
+    assert (start_page_link.started, start_page_link.consented) == (1, 0)
+
+
+def test_start_page_answers_with_a_missing_required_one_continue_on_the_step_page(
+    client, start_page_link
+):
+    start = client.get(flow_url(start_page_link))
+    again = client.post(
+        flow_url(start_page_link, "consent"),
+        {**start_form(start), "q-idea": "Lights", "decision": "agree"},
+    )
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert 'href="#id_q-contact_0"' in html
+    assert "Lights" in html
+    assert Response.objects.count() == 0
+    start_page_link.refresh_from_db()
+    assert (start_page_link.started, start_page_link.consented) == (1, 1)
+    step1 = flow_url(start_page_link, "step", number=1)
+    done = client.post(step1, step_data(again, {"q-contact": "yes", "q-idea": "Lights"}))
+    assert done["Location"] == flow_url(start_page_link, "thanks", rid=start_form(start)["rid"])
+    assert stored_answers(Response.objects.get()) == {"contact": "yes", "idea": "Lights"}
+    start_page_link.refresh_from_db()
+    assert (start_page_link.started, start_page_link.consented) == (1, 1)
+
+
+def test_start_page_answers_sent_too_fast_are_asked_to_check(client, start_page_link, settings):
+    settings.MIN_SECONDS_TO_COMPLETE = 600
+    start = client.get(flow_url(start_page_link))
+    quick = client.post(
+        flow_url(start_page_link, "consent"),
+        {**start_form(start), **ANSWERS, "decision": "agree"},
+    )
+    assert quick.status_code == 200
+    assert "That was quick!" in quick.content.decode()
+    assert "Lights" in quick.content.decode()
+    assert Response.objects.count() == 0
+    settings.MIN_SECONDS_TO_COMPLETE = 0
+    step1 = flow_url(start_page_link, "step", number=1)
+    done = client.post(step1, step_data(quick, ANSWERS))
+    assert "/thanks/" in done["Location"]
+    assert Response.objects.count() == 1
+
+
+def test_start_page_honeypot_gets_thanks_and_stores_nothing(client, start_page_link):
+    start = client.get(flow_url(start_page_link))
+    robot = client.post(
+        flow_url(start_page_link, "consent"),
+        {**start_form(start), **ANSWERS, "website": "http://spam", "decision": "agree"},
+    )
+    assert robot["Location"] == flow_url(start_page_link, "thanks", rid=start_form(start)["rid"])
+    assert Response.objects.count() == 0
+
+
+def test_start_page_with_a_forged_response_id_is_refused(client, start_page_link):
+    start = client.get(flow_url(start_page_link))
+    forged = client.post(
+        flow_url(start_page_link, "consent"),
+        {**start_form(start), "rid": "forged", **ANSWERS, "decision": "agree"},
+    )
+    assert forged.status_code == 400
+    assert Response.objects.count() == 0
+
+
+def test_language_switch_on_the_start_page_keeps_the_answers(client, start_page_link):
+    start = client.get(flow_url(start_page_link))
+    switched = client.post(
+        flow_url(start_page_link, "consent"),
+        {**start_form(start), **ANSWERS, "switch_language": "es"},
+    )
+    assert switched["Location"] == flow_url(start_page_link, "start", "es")
+    start_page_link.refresh_from_db()
+    assert (start_page_link.started, start_page_link.consented) == (0, 0)
+    page = client.get(switched["Location"])
+    html = page.content.decode()
+    assert "Lights</textarea>" in html
+    assert start_form(page)["rid"] == start_form(start)["rid"]
+    done = client.post(
+        flow_url(start_page_link, "consent", "es"),
+        {**start_form(page), **ANSWERS, "decision": "agree"},
+    )
+    assert "/thanks/" in done["Location"]
+    response = Response.objects.get()
+    assert (response.language, response.languages_used) == ("es", ["en", "es"])

@@ -1,7 +1,9 @@
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import get_language, get_language_info, override
 
 from engagement.languages import language_name
 
@@ -21,11 +23,12 @@ def language_links(context, codes=None):
     url_name = context.get("switcher_url_name")
     codes = codes or [code for code, _ in settings.LANGUAGES]
     links = []
+    translate = None if url_name else url_translator(path)
     for code in codes:
         if url_name:
             url = reverse(url_name, args=[*context.get("switcher_url_args", []), code])
         else:
-            url = translate_url(path, code)
+            url = translate(code)
         links.append(
             {
                 "code": code,
@@ -36,6 +39,27 @@ def language_links(context, codes=None):
             }
         )
     return links
+
+
+def url_translator(url):
+    """Django's translate_url for one URL in several languages: the URL is resolved once,
+    not once per language (a resident page lists every language it is offered in)."""
+    parsed = urlsplit(url)
+    try:
+        match = resolve(unquote(parsed.path))
+    except Resolver404:
+        return lambda code: url
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+
+    def translate(code):
+        with override(code):
+            try:
+                path = reverse(name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                return url
+        return urlunsplit((parsed.scheme, parsed.netloc, path, parsed.query, parsed.fragment))
+
+    return translate
 
 
 @register.filter
