@@ -216,6 +216,10 @@ def start(request, flow):
             "form": form,
             "items": form.display_items(),
             "rid": kept.get("rid") or sign_response_id(uuid.uuid4(), flow.link),
+            # For a phone that lost its connection: what it checks before keeping the answers.
+            "required_fields": " ".join(
+                name for name, field in form.fields.items() if field.required
+            ),
             "started": signing.dumps(kept.get("started") or time.time(), salt=STARTED_SALT),
         }
     return flow.render("surveys/start.html", context)

@@ -554,3 +554,95 @@ def test_first_visit_is_within_40_kb_and_the_walk_keeps_the_survey_for_offline(
     [ahead] = gzip_sizes([offline], live_server.url).values()
     assert ahead <= 10 * 1024, ahead
     problems.assert_clean()
+
+
+# A survey on one page, answered on its start page ----------------------------------------
+
+
+@pytest.fixture
+def one_page_link(areas, org_a):
+    """One section, consent on the start page: the start page holds the questions."""
+    from .factories import CollectionLinkFactory, QuestionFactory, SectionFactory, choices
+
+    section = SectionFactory(number=1)
+    contact = QuestionFactory(
+        section=section, code="contact", type="single", required=True, text_en="Any contact?"
+    )
+    choices(contact, ("yes", "Yes", "Sí", "有"), ("no", "No", "No", "没有"))
+    QuestionFactory(section=section, code="idea", type="long_text", text_en="One idea")
+    Instrument.objects.filter(pk=section.instrument_id).update(consent_on_start=True)
+    return CollectionLinkFactory(instrument=section.instrument, organization=org_a)
+
+
+def test_one_page_survey_answered_offline_on_its_start_page_is_sent_once(
+    live_server, new_page, one_page_link
+):
+    link = one_page_link
+    page, problems = new_page(viewport=PHONE)
+    page.goto(flow_url(live_server, link, "en"))
+    controlled(page)
+    rid = page.locator("#step-form input[name=rid]").input_value()
+    page.context.set_offline(True)
+    agree = button(page, "en", "I agree, send my answers")
+    # A required answer missing: said on the page, nothing kept.
+    page.get_by_label("One idea").fill("More benches")
+    agree.click()
+    expect(status(page)).to_have_text("Please answer the questions marked required.")
+    assert page.locator('[name="q-contact"][aria-invalid="true"]').count() == 2
+    assert idb_count(page, "outbox") == 0
+    page.get_by_role("group", name=re.compile("Any contact")).get_by_label("Yes").check()
+    agree.click()
+    expect(status(page)).to_have_text(SAVED)
+    assert page.locator("#step-form").is_hidden()
+    assert idb_count(page, "outbox") == 1
+    assert Response.objects.count() == 0
+
+    page.context.set_offline(False)
+    expect(status(page)).to_have_text("Sent.")
+    [response] = Response.objects.all()
+    assert response.pk == unsign_response_id(rid, link)
+    assert stored_answers(response) == {"contact": "yes", "idea": "More benches"}
+    link.refresh_from_db()
+    assert (link.started, link.consented) == (1, 1)
+    page.reload()
+    page.wait_for_timeout(500)
+    assert Response.objects.count() == 1
+    problems.assert_clean()
+
+
+def test_kiosk_one_page_survey_gives_each_offline_person_an_id_of_their_own(
+    live_server, new_page, one_page_link
+):
+    """A kiosk keeps its start page, with the one id it was sent: two people who answer on
+    it offline each take an id of the reserve, so both surveys are stored."""
+    link = one_page_link
+    CollectionLink.objects.filter(pk=link.pk).update(kind=CollectionLink.Kind.KIOSK)
+    page, problems = new_page(viewport=PHONE)
+    start = flow_url(live_server, link, "en")
+    page.goto(start)
+    controlled(page)
+    for _attempt in range(100):
+        kept = page.evaluate(
+            "([name, url]) => caches.open(name).then((c) => c.match(url)).then((r) => !!r)",
+            [CACHE, path_of(live_server, link, "en")],
+        )
+        if kept and idb_count(page, "ids") >= 2:
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("The kiosk kept no start page or no reserve of ids.")
+    page.context.set_offline(True)
+    for idea in ("Benches", "Trees"):
+        page.goto(start)
+        page.get_by_role("group", name=re.compile("Any contact")).get_by_label("No").check()
+        page.get_by_label("One idea").fill(idea)
+        button(page, "en", "I agree, send my answers").click()
+        expect(status(page)).to_contain_text(SAVED)
+    assert idb_count(page, "outbox") == 2
+
+    page.context.set_offline(False)
+    expect(status(page)).to_have_text("Sent.")
+    stored = Response.objects.all()
+    assert sorted(stored_answers(r)["idea"] for r in stored) == ["Benches", "Trees"]
+    assert {r.channel for r in stored} == {"kiosk"}
+    problems.assert_clean()

@@ -303,12 +303,52 @@
         return event.submitter && form.requestSubmit ? form.requestSubmit(event.submitter) : form.submit();
       }
       if (!event.submitter || event.submitter.value !== "agree") return window.location.assign(data.start);
+      if (form.querySelector("input[name=started]")) return answeredOnStart(form);
       const spare = (await db.all("ids")).find((i) => i.token === token);
       if (!spare) return window.location.assign(data.offline);
       await db.del("ids", spare.rid);
       await updateDraft(() => ({ token, rid: spare.rid, answers: {}, languages: [language], offlineConsent: true }));
       window.location.assign(`${data.offline}#stay-0`);
     });
+  }
+
+  // A survey on one page answered on its start page (its consent given with the answers):
+  // offline, the answers go to the outbox as they are, under the id the page was given.
+  async function answeredOnStart(form) {
+    const answers = answersOf(form), missing = [];
+    for (const name of (form.dataset.required || "").split(" ").filter(Boolean)) {
+      if (form.querySelector(`[name='${name}']`) && !(answers[name] || []).length) missing.push(name);
+    }
+    each(form, "[aria-invalid]", (el) => el.removeAttribute("aria-invalid"));
+    if (missing.length) {
+      for (const name of missing) each(form, `[name='${name}']`, (el) => el.setAttribute("aria-invalid", "true"));
+      box.textContent = form.dataset.missing;
+      box.className = "outbox-status alert alert-warning";
+      form.querySelector(`[name='${missing[0]}']`).focus();
+      return;
+    }
+    let rid = form.querySelector("input[name=rid]").value;
+    if (kiosk) {
+      // A kiosk's kept start page carries one id for everyone who meets it offline: each
+      // person takes one of the reserve instead.
+      const spare = (await db.all("ids")).find((i) => i.token === token);
+      if (!spare) {
+        box.textContent = data.connect;
+        box.className = "outbox-status alert alert-warning";
+        return;
+      }
+      await db.del("ids", spare.rid);
+      rid = spare.rid;
+    }
+    await db.put("outbox", {
+      rid, token, url: data.submit, answers,
+      language, languages: [language], saved: Date.now(), status: "waiting", offline_consent: true,
+    });
+    form.reset();
+    form.hidden = true;
+    await send();
+    box.setAttribute("tabindex", "-1");
+    box.focus();
   }
 
   async function keepForOffline() {
