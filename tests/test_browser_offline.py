@@ -632,16 +632,19 @@ def test_kiosk_one_page_survey_gives_each_offline_person_an_id_of_their_own(
     else:
         raise AssertionError("The kiosk kept no start page or no reserve of ids.")
     page.context.set_offline(True)
-    for idea in ("Benches", "Trees"):
+    for waiting, idea in enumerate(("Benches", "Trees"), start=1):
         page.goto(start)
         page.get_by_role("group", name=re.compile("Any contact")).get_by_label("No").check()
         page.get_by_label("One idea").fill(idea)
         button(page, "en", "I agree, send my answers").click()
-        expect(status(page)).to_contain_text(SAVED)
+        # The count, not only "saved": the page says "saved" at once while one waits.
+        expect(status(page)).to_have_text(
+            f"{SAVED} Surveys waiting to be sent from this device: {waiting}"
+        )
     assert idb_count(page, "outbox") == 2
 
     page.context.set_offline(False)
-    expect(status(page)).to_have_text("Sent.")
+    expect(status(page)).to_have_text("Sent.", timeout=15000)
     stored = Response.objects.all()
     assert sorted(stored_answers(r)["idea"] for r in stored) == ["Benches", "Trees"]
     assert {r.channel for r in stored} == {"kiosk"}

@@ -386,7 +386,9 @@
     if (offlineForm) offlinePage(offlineForm);
     else keepForOffline().catch(noop).then(topUpIds).catch(noop);
     send();
-    window.addEventListener("online", send);
+    // A phone says it is online a moment before its connection carries requests: try
+    // again soon after, not only at the next tick of the timer.
+    window.addEventListener("online", () => { send(); window.setTimeout(send, 3000); });
     window.addEventListener("offline", report);
     window.setInterval(send, 30000);
   });
