@@ -14,10 +14,20 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from organizations.areas import community_areas
 from organizations.models import Area, User
 
 from .content import inline
 from .models import Answer, CollectionLink, Instrument, ListeningSession, Question, Response
+
+
+def areas_for(questions):
+    """The community areas a form of these questions offers: all of them when one asks for an
+    area, none otherwise (no query)."""
+    if any(q.type == Question.Type.AREA for q in questions):
+        return community_areas()
+    return []
+
 
 DEFAULT_SHORT_TEXT_LENGTH = 300
 DEFAULT_LONG_TEXT_LENGTH = 5000

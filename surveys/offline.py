@@ -43,10 +43,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engagement import ratelimit
 from organizations.access import scoped, workspace_view
-from organizations.areas import community_areas
 
 from . import outbox
-from .forms import ResponseForm, field_name
+from .forms import ResponseForm, areas_for, field_name
 from .models import CollectionLink, Question
 from .response_ids import sign_response_id
 
@@ -110,7 +109,7 @@ def offline_page(request, token):
     instrument = link.instrument
     questions = instrument.cached_questions()
     kiosk = link.kind == CollectionLink.Kind.KIOSK
-    areas = community_areas() if any(q.type == Question.Type.AREA for q in questions) else []
+    areas = areas_for(questions)
     sections = {}
     for question in questions:
         if question.section_id:

@@ -21,10 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 
-from organizations.areas import community_areas
-
-from .forms import ResponseForm, hidden_questions
-from .models import CollectionLink, Question, Response, store_response
+from .forms import ResponseForm, areas_for, hidden_questions
+from .models import CollectionLink, Response, store_response
 from .response_ids import signed_at, unsign_response_id
 
 logger = logging.getLogger(__name__)
@@ -122,9 +120,12 @@ def store_submission(link, submission, *, wait_for_min_seconds=True):
             return Result(INVALID, errors={"": ["Malformed answers."]})
         questions = instrument.cached_questions()
         hidden = hidden_questions(questions, data)
-        areas = community_areas() if any(q.type == Question.Type.AREA for q in questions) else []
         form = ResponseForm(
-            questions, data, areas=areas, hidden=hidden, kiosk=link.kind == link.Kind.KIOSK
+            questions,
+            data,
+            areas=areas_for(questions),
+            hidden=hidden,
+            kiosk=link.kind == link.Kind.KIOSK,
         )
         if not form.is_valid():
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}

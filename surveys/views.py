@@ -27,9 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from engagement import ratelimit
-from organizations.areas import community_areas
 
-from .forms import ResponseForm, as_answer_data, hidden_questions
+from .forms import ResponseForm, areas_for, as_answer_data, hidden_questions
 from .models import CollectionLink, Instrument, Question, Response, store_response
 from .response_ids import sign_response_id, unsign_response_id
 
@@ -75,9 +74,7 @@ class Flow:
         return sorted(seen.values(), key=lambda s: s.number)
 
     def areas(self, questions):
-        if any(q.type == Question.Type.AREA for q in questions):
-            return community_areas()
-        return []
+        return areas_for(questions)
 
     # The draft.
     def draft(self):

@@ -223,10 +223,10 @@ def shows_question(page, code):
     return page.locator(f'[name="q-{code}"]').count() > 0
 
 
-def answer_here(page, language, pending):
-    """Answer those of the pending demo questions ({code: value}) that this step shows; the
-    ones answered leave `pending`."""
-    for code in [code for code in pending if shows_question(page, code)]:
+def answer_here(page, language, pending, shown=shows_question):
+    """Answer those of the pending demo questions ({code: value}) that this step shows
+    (`shown(page, code)`); the ones answered leave `pending`."""
+    for code in [code for code in pending if shown(page, code)]:
         value = pending.pop(code)
         kind = demo_question(code).get("type", "single")
         if kind == "area":

@@ -35,10 +35,6 @@ from .browser import (
     answer_here,
     assert_no_axe_violations,
     button,
-    choice_label,
-    demo_question,
-    field,
-    group,
     submit,
     translated,
 )
@@ -121,17 +117,7 @@ def visible(page, code):
 
 def answer_visible(page, language, pending):
     """answer_here for the offline page, which holds every step and shows one."""
-    for code in [code for code in pending if visible(page, code)]:
-        value = pending.pop(code)
-        kind = demo_question(code).get("type", "single")
-        if kind == "area":
-            field(page, code, language).select_option(label=value)
-        elif kind in ("number", "zip", "short_text", "long_text"):
-            field(page, code, language).fill(value)
-        else:
-            fieldset = group(page, code, language)
-            for choice in value if isinstance(value, list) else [value]:
-                fieldset.get_by_label(choice_label(code, choice, language), exact=True).check()
+    answer_here(page, language, pending, shown=visible)
 
 
 def shown_heading(page):

@@ -291,6 +291,13 @@
     const response = await fetch(data.ids, { credentials: "same-origin" });
     for (const rid of response.ok ? (await response.json()).ids : []) await db.put("ids", { rid, token });
   }
+  // One id of the kiosk's reserve, taken out of it (null when none is left).
+  async function takeSpareId() {
+    const spare = (await db.all("ids")).find((i) => i.token === token);
+    if (!spare) return null;
+    await db.del("ids", spare.rid);
+    return spare.rid;
+  }
   function consentPage(form) {
     form.addEventListener("submit", async (event) => {
       if (form.dataset.going) return;
@@ -304,10 +311,9 @@
       }
       if (!event.submitter || event.submitter.value !== "agree") return window.location.assign(data.start);
       if (form.querySelector("input[name=started]")) return answeredOnStart(form);
-      const spare = (await db.all("ids")).find((i) => i.token === token);
-      if (!spare) return window.location.assign(data.offline);
-      await db.del("ids", spare.rid);
-      await updateDraft(() => ({ token, rid: spare.rid, answers: {}, languages: [language], offlineConsent: true }));
+      const rid = await takeSpareId();
+      if (!rid) return window.location.assign(data.offline);
+      await updateDraft(() => ({ token, rid, answers: {}, languages: [language], offlineConsent: true }));
       window.location.assign(`${data.offline}#stay-0`);
     });
   }
@@ -331,14 +337,12 @@
     if (kiosk) {
       // A kiosk's kept start page carries one id for everyone who meets it offline: each
       // person takes one of the reserve instead.
-      const spare = (await db.all("ids")).find((i) => i.token === token);
-      if (!spare) {
+      rid = await takeSpareId();
+      if (!rid) {
         box.textContent = data.connect;
         box.className = "outbox-status alert alert-warning";
         return;
       }
-      await db.del("ids", spare.rid);
-      rid = spare.rid;
     }
     await db.put("outbox", {
       rid, token, url: data.submit, answers,
